@@ -1,0 +1,163 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace FedScore.Secure.Aggregation.Simulation;
+
+/// <summary>
+/// Replaces one participant's reply (tampering, replay) or returns null to swallow it. Called with the reply the
+/// participant produced at the given stage.
+/// </summary>
+public delegate byte[]? ReplyInterceptor(ParticipantId from, int stageIndex, byte[] reply);
+
+/// <summary>
+/// Runs a scheme's server and participants in one process, exchanging exactly the serialized messages the network
+/// would carry. Participants work in parallel; each reply is folded into the server as soon as it is produced (so
+/// server memory stays O(length), as in a real deployment). Dropouts are injected per stage; every byte the server
+/// sees can be recorded in a <see cref="Transcript"/>.
+/// </summary>
+public sealed class AggregationSimulator : IDisposable
+{
+    private readonly Dictionary<ParticipantId, IAggregationParticipant> _participants;
+    private readonly object _serverLock = new();
+
+    public AggregationSimulator(IAggregationScheme scheme, SessionConfig config, bool recordTranscript = true)
+    {
+        Scheme = scheme ?? throw new ArgumentNullException(nameof(scheme));
+        Config = config ?? throw new ArgumentNullException(nameof(config));
+        RecordTranscript = recordTranscript;
+        Server = scheme.CreateServer(config);
+        _participants = config.Sites
+            .Concat(scheme.AuxiliaryParticipants(config))
+            .ToDictionary(p => p, p => scheme.CreateParticipant(p, config));
+    }
+
+    public IAggregationScheme Scheme { get; }
+
+    public SessionConfig Config { get; }
+
+    public bool RecordTranscript { get; }
+
+    public IAggregationServer Server { get; }
+
+    public IReadOnlyDictionary<ParticipantId, IAggregationParticipant> Participants => _participants;
+
+    public Transcript Transcript { get; } = new();
+
+    /// <summary>Runs one round to completion (or to <see cref="AggregationFailedException"/>).</summary>
+    public SimulatedRound Run(
+        RoundSpec spec,
+        IReadOnlyDictionary<ParticipantId, SiteInput> inputs,
+        DropoutSchedule? dropouts = null,
+        ReplyInterceptor? interceptor = null)
+    {
+        dropouts ??= DropoutSchedule.None;
+        foreach ((ParticipantId site, SiteInput input) in inputs)
+        {
+            if (!_participants.TryGetValue(site, out IAggregationParticipant? p))
+            {
+                throw new ArgumentException($"'{site}' is not a participant of this session", nameof(inputs));
+            }
+
+            p.SetInput(spec.RoundId, input.Values, input.Weight);
+        }
+
+        var clientMillis = new ConcurrentDictionary<ParticipantId, double>();
+        var uploaded = new ConcurrentDictionary<ParticipantId, long>();
+        var downloaded = new ConcurrentDictionary<ParticipantId, long>();
+        double serverMillis = 0;
+
+        var sw = Stopwatch.StartNew();
+        ServerOutbox outbox = Server.BeginRound(spec);
+        serverMillis += sw.Elapsed.TotalMilliseconds;
+
+        int stageIndex = 0;
+        while (!outbox.IsComplete)
+        {
+            int index = stageIndex;
+            string stage = outbox.Stage;
+            var work = outbox.Messages.Where(kv => !dropouts.IsSilent(kv.Key, index)).ToArray();
+            foreach ((ParticipantId p, byte[] msg) in outbox.Messages)
+            {
+                downloaded.AddOrUpdate(p, msg.Length, (_, b) => b + msg.Length);
+                Record(spec.RoundId, stage, index, MessageDirection.ServerToParticipant, p, msg);
+            }
+
+            Parallel.ForEach(work, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, kv =>
+            {
+                (ParticipantId p, byte[] msg) = (kv.Key, kv.Value);
+                if (!_participants.TryGetValue(p, out IAggregationParticipant? participant))
+                {
+                    Transcript.AddEvent($"server addressed unknown participant {p} at stage {stage}");
+                    return;
+                }
+
+                byte[] reply;
+                var csw = Stopwatch.StartNew();
+                try
+                {
+                    reply = participant.Handle(msg);
+                }
+                catch (Exception e) when (e is ProtocolViolationException or MalformedMessageException or InvalidOperationException)
+                {
+                    Transcript.AddEvent($"{p} refused stage {stage}: {e.Message}");
+                    return;
+                }
+                finally
+                {
+                    clientMillis.AddOrUpdate(p, csw.Elapsed.TotalMilliseconds, (_, t) => t + csw.Elapsed.TotalMilliseconds);
+                }
+
+                byte[]? delivered = interceptor is null ? reply : interceptor(p, index, reply);
+                if (delivered is null)
+                {
+                    return;
+                }
+
+                uploaded.AddOrUpdate(p, delivered.Length, (_, b) => b + delivered.Length);
+                Record(spec.RoundId, stage, index, MessageDirection.ParticipantToServer, p, delivered);
+                lock (_serverLock)
+                {
+                    var ssw = Stopwatch.StartNew();
+                    try
+                    {
+                        Server.Receive(p, delivered);
+                    }
+                    catch (ProtocolViolationException e)
+                    {
+                        Transcript.AddEvent($"server refused {p} at stage {stage}: {e.Message}");
+                    }
+                    finally
+                    {
+                        serverMillis += ssw.Elapsed.TotalMilliseconds;
+                    }
+                }
+            });
+
+            sw.Restart();
+            outbox = Server.EndStage();
+            serverMillis += sw.Elapsed.TotalMilliseconds;
+            stageIndex++;
+        }
+
+        AggregationResult result = Server.Result
+            ?? throw new InvalidOperationException($"{Scheme.Name} server completed round {spec.RoundId} without a result");
+        var metrics = new RoundMetrics(clientMillis, serverMillis, uploaded, downloaded, stageIndex);
+        return new SimulatedRound(result, metrics);
+    }
+
+    public void Dispose()
+    {
+        foreach (IAggregationParticipant p in _participants.Values)
+        {
+            p.Dispose();
+        }
+    }
+
+    private void Record(string roundId, string stage, int index, MessageDirection direction, ParticipantId p, byte[] bytes)
+    {
+        if (RecordTranscript)
+        {
+            Transcript.Add(new TranscriptEntry(roundId, stage, index, direction, p, bytes));
+        }
+    }
+}
