@@ -71,11 +71,20 @@ public sealed class AggregationSimulator : IDisposable
         serverMillis += sw.Elapsed.TotalMilliseconds;
 
         int stageIndex = 0;
+        var silent = new HashSet<ParticipantId>();
         while (!outbox.IsComplete)
         {
             int index = stageIndex;
             string stage = outbox.Stage;
-            var work = outbox.Messages.Where(kv => !dropouts.IsSilent(kv.Key, index)).ToArray();
+            foreach (ParticipantId p in outbox.Messages.Keys)
+            {
+                if (dropouts.DropsAt(p, index, stage))
+                {
+                    silent.Add(p);
+                }
+            }
+
+            var work = outbox.Messages.Where(kv => !silent.Contains(kv.Key)).ToArray();
             foreach ((ParticipantId p, byte[] msg) in outbox.Messages)
             {
                 downloaded.AddOrUpdate(p, msg.Length, (_, b) => b + msg.Length);

@@ -1,0 +1,28 @@
+using FedScore.Secure.Aggregation.Plain;
+
+namespace FedScore.Secure.Aggregation;
+
+/// <summary>The schemes this build offers, by their command-line name.</summary>
+public static class AggregationSchemes
+{
+    private static readonly Dictionary<string, Func<IAggregationScheme>> s_factories = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [PlainAggregationScheme.SchemeName] = () => new PlainAggregationScheme(),
+    };
+
+    /// <summary>Names accepted by <see cref="Create"/>, in presentation order.</summary>
+    public static IReadOnlyList<string> Names => s_factories.Keys.ToArray();
+
+    public static bool IsKnown(string name) => s_factories.ContainsKey(name);
+
+    /// <exception cref="ArgumentException">The name is not a scheme of this build (the message lists the known ones).</exception>
+    public static IAggregationScheme Create(string name)
+    {
+        if (!s_factories.TryGetValue(name, out Func<IAggregationScheme>? factory))
+        {
+            throw new ArgumentException($"unknown scheme '{name}'; known schemes: {string.Join(", ", Names)}", nameof(name));
+        }
+
+        return factory();
+    }
+}

@@ -1,0 +1,26 @@
+using Spectre.Console;
+
+namespace FedScore.Secure.Cli;
+
+/// <summary>Where a command writes: real console in the program, captured writers in tests.</summary>
+public sealed class CliContext
+{
+    public CliContext(TextWriter output, TextWriter error)
+    {
+        Out = output;
+        Error = error;
+        Console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = AnsiSupport.Detect,
+            ColorSystem = ColorSystemSupport.Detect,
+        });
+    }
+
+    public TextWriter Out { get; }
+
+    public TextWriter Error { get; }
+
+    /// <summary>Spectre console bound to <see cref="Out"/> (tables, progress).</summary>
+    public IAnsiConsole Console { get; }
+}

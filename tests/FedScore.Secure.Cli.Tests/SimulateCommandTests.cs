@@ -1,0 +1,52 @@
+namespace FedScore.Secure.Cli.Tests;
+
+public class SimulateCommandTests
+{
+    [Theory]
+    [InlineData("plain")]
+    public void JsonReportHasEveryContractFieldAndIsOk(string scheme)
+    {
+        (int exit, var json) = CliRunner.RunJson("simulate", "--scheme", scheme, "--sites", "5", "--length", "50", "--dropouts", "1");
+
+        Assert.Equal(0, exit);
+        foreach (string field in new[] { "scheme", "sites", "length", "dropouts", "maxAbsError", "errorBound", "ok", "bytesUploadedPerSite", "clientMillis", "serverMillis", "plainServerMillis" })
+        {
+            Assert.True(json.TryGetProperty(field, out _), $"missing field {field}");
+        }
+
+        Assert.True(json.GetProperty("ok").GetBoolean());
+        Assert.Equal(scheme, json.GetProperty("scheme").GetString());
+        Assert.Equal(5, json.GetProperty("sites").GetInt32());
+        Assert.Equal(1, json.GetProperty("dropped").GetArrayLength());
+        Assert.True(json.GetProperty("maxAbsError").GetDouble() <= json.GetProperty("errorBound").GetDouble());
+    }
+
+    [Fact]
+    public void TooManyDropoutsReportAFailedRoundNamingTheMissingSites()
+    {
+        (int exit, var json) = CliRunner.RunJson("simulate", "--scheme", "plain", "--sites", "5", "--length", "10", "--dropouts", "3", "--threshold", "3");
+
+        Assert.Equal(1, exit);
+        Assert.False(json.GetProperty("ok").GetBoolean());
+        Assert.Contains("missing", json.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public void UnknownSchemeIsAClearErrorListingTheKnownOnes()
+    {
+        (int exit, string output, string err) = CliRunner.Run("simulate", "--scheme", "rot13");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("unknown scheme 'rot13'", err);
+        Assert.Contains("plain", err);
+    }
+
+    [Fact]
+    public void TableOutputShowsTheVerdict()
+    {
+        (int exit, string output, _) = CliRunner.Run("simulate", "--scheme", "plain", "--sites", "3", "--length", "10");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("result within bound", output);
+    }
+}
