@@ -1,3 +1,4 @@
+using FedScore.Secure.Aggregation.Paillier;
 using FedScore.Secure.Aggregation.Plain;
 
 namespace FedScore.Secure.Aggregation;
@@ -8,6 +9,7 @@ public static class AggregationSchemes
     private static readonly Dictionary<string, Func<IAggregationScheme>> s_factories = new(StringComparer.OrdinalIgnoreCase)
     {
         [PlainAggregationScheme.SchemeName] = () => new PlainAggregationScheme(),
+        ["paillier"] = () => new PaillierAggregationScheme(),
     };
 
     /// <summary>Names accepted by <see cref="Create"/>, in presentation order.</summary>

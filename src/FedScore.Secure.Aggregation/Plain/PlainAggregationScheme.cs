@@ -142,6 +142,8 @@ public sealed class PlainAggregationScheme : IAggregationScheme
             var dropped = _config.Sites.Where(s => !_contributors.Contains(s)).ToList();
             if (_contributors.Count < _config.Threshold)
             {
+                // The round is over (failed); the next BeginRound may start a new one.
+                _spec = null;
                 throw new AggregationFailedException(
                     $"round {spec.RoundId}: only {_contributors.Count} of {_config.Sites.Count} sites uploaded, threshold is {_config.Threshold}; missing: {string.Join(", ", dropped)}",
                     dropped);

@@ -56,6 +56,17 @@ public class PlainAggregationTests
     }
 
     [Fact]
+    public void ANewRoundCanStartAfterAFailedOne()
+    {
+        using var sim = new AggregationSimulator(new PlainAggregationScheme(), Config(threshold: 3));
+        Assert.Throws<AggregationFailedException>(() => sim.Run(Spec("r1"), Inputs(), new DropoutSchedule().Drop("site-3", 0)));
+
+        SimulatedRound second = sim.Run(Spec("r2"), Inputs());
+
+        Assert.Equal([18.5, 42, 65.5], second.Result.Sum);
+    }
+
+    [Fact]
     public void TruncatedUploadIsRefusedAndDoesNotCorruptTheOthers()
     {
         using var sim = new AggregationSimulator(new PlainAggregationScheme(), Config());
