@@ -1,3 +1,4 @@
+using FedScore.Secure.Aggregation.Masking;
 using FedScore.Secure.Aggregation.Paillier;
 using FedScore.Secure.Aggregation.Plain;
 
@@ -9,6 +10,8 @@ public static class AggregationSchemes
     private static readonly Dictionary<string, Func<IAggregationScheme>> s_factories = new(StringComparer.OrdinalIgnoreCase)
     {
         [PlainAggregationScheme.SchemeName] = () => new PlainAggregationScheme(),
+        ["masking"] = () => PairwiseMaskingScheme.SecAgg(),
+        ["secagg+"] = () => PairwiseMaskingScheme.SecAggPlus(),
         ["paillier"] = () => new PaillierAggregationScheme(),
     };
 

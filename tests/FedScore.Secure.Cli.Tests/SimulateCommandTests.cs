@@ -4,6 +4,9 @@ public class SimulateCommandTests
 {
     [Theory]
     [InlineData("plain")]
+    [InlineData("masking")]
+    [InlineData("secagg+")]
+    [InlineData("paillier")]
     public void JsonReportHasEveryContractFieldAndIsOk(string scheme)
     {
         (int exit, var json) = CliRunner.RunJson("simulate", "--scheme", scheme, "--sites", "5", "--length", "50", "--dropouts", "1");
@@ -19,6 +22,29 @@ public class SimulateCommandTests
         Assert.Equal(5, json.GetProperty("sites").GetInt32());
         Assert.Equal(1, json.GetProperty("dropped").GetArrayLength());
         Assert.True(json.GetProperty("maxAbsError").GetDouble() <= json.GetProperty("errorBound").GetDouble());
+    }
+
+    [Theory]
+    [InlineData("masking", "share-keys", 2)]
+    [InlineData("masking", "unmasking", 0)]
+    [InlineData("secagg+", "upload", 2)]
+    public void DropoutsAtLaterStagesAreRecovered(string scheme, string stage, int expectedDropped)
+    {
+        (int exit, var json) = CliRunner.RunJson("simulate", "--scheme", scheme, "--sites", "8", "--length", "100", "--dropouts", "2", "--dropout-stage", stage);
+
+        Assert.Equal(0, exit);
+        Assert.True(json.GetProperty("ok").GetBoolean());
+        // Sites that vanish after uploading their masked vector are still part of the released sum.
+        Assert.Equal(expectedDropped, json.GetProperty("dropped").GetArrayLength());
+    }
+
+    [Fact]
+    public void DropoutAtAStageTheSchemeDoesNotHaveIsAnErrorListingItsStages()
+    {
+        (int exit, var json) = CliRunner.RunJson("simulate", "--scheme", "plain", "--sites", "4", "--length", "5", "--dropouts", "1", "--dropout-stage", "share-keys");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("its stages are upload", json.GetProperty("error").GetString());
     }
 
     [Fact]

@@ -72,10 +72,12 @@ public sealed class AggregationSimulator : IDisposable
 
         int stageIndex = 0;
         var silent = new HashSet<ParticipantId>();
+        var stageNames = new List<string>();
         while (!outbox.IsComplete)
         {
             int index = stageIndex;
             string stage = outbox.Stage;
+            stageNames.Add(stage);
             foreach (ParticipantId p in outbox.Messages.Keys)
             {
                 if (dropouts.DropsAt(p, index, stage))
@@ -150,7 +152,7 @@ public sealed class AggregationSimulator : IDisposable
 
         AggregationResult result = Server.Result
             ?? throw new InvalidOperationException($"{Scheme.Name} server completed round {spec.RoundId} without a result");
-        var metrics = new RoundMetrics(clientMillis, serverMillis, uploaded, downloaded, stageIndex);
+        var metrics = new RoundMetrics(clientMillis, serverMillis, uploaded, downloaded, stageIndex) { StageNames = stageNames };
         return new SimulatedRound(result, metrics);
     }
 

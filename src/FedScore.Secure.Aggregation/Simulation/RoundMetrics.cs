@@ -8,6 +8,9 @@ public sealed record RoundMetrics(
     IReadOnlyDictionary<ParticipantId, long> BytesDownloaded,
     int Stages)
 {
+    /// <summary>The stage names in the order the server ran them.</summary>
+    public IReadOnlyList<string> StageNames { get; init; } = [];
+
     /// <summary>Median client time over the given participants (the sites), in milliseconds.</summary>
     public double MedianClientMillis(IEnumerable<ParticipantId> participants) =>
         Median(participants.Where(ClientMillis.ContainsKey).Select(p => ClientMillis[p]));

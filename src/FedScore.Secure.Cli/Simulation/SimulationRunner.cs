@@ -128,6 +128,14 @@ public static class SimulationRunner
             maxAbsError = Math.Max(maxAbsError, Math.Abs(result.Sum[i] - expected[i]));
         }
 
+        if (o.Dropouts > 0 && !secure.Metrics.StageNames.Contains(o.DropoutStage))
+        {
+            return Failed(
+                o, scheme.Name, threshold, [],
+                $"scheme {scheme.Name} has no stage '{o.DropoutStage}'; its stages are {string.Join(", ", secure.Metrics.StageNames)}",
+                plain.Metrics.ServerMillis);
+        }
+
         double plainServer = plain.Metrics.ServerMillis;
         double bytesUp = secure.Metrics.MeanBytesUploaded(sites.Where(s => !result.Dropped.Contains(s)));
         return new SimulationReport
@@ -142,7 +150,9 @@ public static class SimulationRunner
             Dropped = result.Dropped.Select(d => d.Value).ToArray(),
             MaxAbsError = maxAbsError,
             ErrorBound = result.ErrorBound,
-            Ok = maxAbsError <= result.ErrorBound && result.Contributors.Count == o.Sites - o.Dropouts,
+            // Sites that drop after their protected upload (e.g. during unmasking) are still in the sum; the check is
+            // always against the exact sum of the sites the result says contributed.
+            Ok = maxAbsError <= result.ErrorBound,
             BytesUploadedPerSite = bytesUp,
             BytesDownloadedPerSite = secure.Metrics.BytesDownloaded.Where(kv => sites.Contains(kv.Key)).Select(kv => (double)kv.Value).DefaultIfEmpty(0).Average(),
             ExpansionVsFloat32 = bytesUp / (4.0 * o.Length),
