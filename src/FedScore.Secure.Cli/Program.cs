@@ -12,7 +12,10 @@ public static class Program
     {
         var root = new RootCommand("FedScore.Secure: clinical scoring systems built across hospitals from secure aggregates")
         {
+            DemoCommand.Create(context),
             SimulateCommand.Create(context),
+            TrainCommand.Create(context),
+            GlmCommand.Create(context),
         };
 
         ParseResult parse = root.Parse(args);
@@ -21,7 +24,8 @@ public static class Program
             return parse.Invoke(new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or FormatException
-                                       or MalformedMessageException or ProtocolViolationException or AggregationFailedException)
+                                       or MalformedMessageException or ProtocolViolationException or AggregationFailedException
+                                       or Scoring.Data.DataFormatException or Scoring.Federated.DisclosureRefusedException)
         {
             string message = e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", "") : e.Message;
             context.Error.WriteLine($"fedscore: {message}");

@@ -17,6 +17,7 @@ public class ArchitectureTests
         { "FedScore.Secure.Crypto", ["FedScore.Secure.Core"] },
         { "FedScore.Secure.Crypto.Lattice", ["FedScore.Secure.Core"] },
         { "FedScore.Secure.Aggregation", ["FedScore.Secure.Core", "FedScore.Secure.Crypto", "FedScore.Secure.Crypto.Lattice"] },
+        { "FedScore.Secure.Scoring", ["FedScore.Secure.Core"] },
     };
 
     [Theory]
