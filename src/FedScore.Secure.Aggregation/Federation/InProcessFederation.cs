@@ -68,6 +68,7 @@ public sealed class InProcessFederation : ISecureFederation, IDisposable
             schedule.Drop(site, 0);
         }
 
+        var droppedBefore = _dropped.ToHashSet();
         SimulatedRound round = _simulator.Run(new RoundSpec(roundId, length, requirements), inputs, schedule);
         foreach (ParticipantId d in round.Result.Dropped)
         {
@@ -76,7 +77,9 @@ public sealed class InProcessFederation : ISecureFederation, IDisposable
 
         long received = round.Metrics.BytesUploaded.Values.Sum();
         _releases.Add(new ReleaseRecord(roundId, request.Kind, length, round.Result.Contributors.Count, received));
-        return Task.FromResult(round.Result);
+
+        // Report only the sites that dropped in this request: those already out of the session were not asked.
+        return Task.FromResult(round.Result with { Dropped = round.Result.Dropped.Where(d => !droppedBefore.Contains(d)).ToArray() });
     }
 
     public Task<IReadOnlyDictionary<ParticipantId, string>> BroadcastAsync(StatisticRequest request, CancellationToken cancellationToken = default)

@@ -219,8 +219,7 @@ public sealed class SecurePooledStatistics : IPooledStatistics
     {
         if (Options.RequireAllSites && result.Dropped.Count > 0)
         {
-            throw new InvalidOperationException(
-                $"'{kind}': site(s) {string.Join(", ", result.Dropped)} dropped out; a pooled-exact statistic needs every site.");
+            throw new SiteDroppedException(kind, result.Dropped);
         }
     }
 
