@@ -15,6 +15,12 @@ public sealed class CliContext
             Ansi = AnsiSupport.Detect,
             ColorSystem = ColorSystemSupport.Detect,
         });
+
+        // Redirected output (logs, pipes, tests) has no terminal width: do not wrap lines at Spectre's default 80.
+        if (System.Console.IsOutputRedirected || output != System.Console.Out)
+        {
+            Console.Profile.Width = 200;
+        }
     }
 
     public TextWriter Out { get; }

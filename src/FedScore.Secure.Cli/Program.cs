@@ -16,6 +16,9 @@ public static class Program
             SimulateCommand.Create(context),
             TrainCommand.Create(context),
             GlmCommand.Create(context),
+            ServerCommand.Create(context),
+            SiteCommand.Create(context),
+            KeygenCommand.Create(context),
         };
 
         ParseResult parse = root.Parse(args);
@@ -25,7 +28,8 @@ public static class Program
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or FormatException
                                        or MalformedMessageException or ProtocolViolationException or AggregationFailedException
-                                       or Scoring.Data.DataFormatException or Scoring.Federated.DisclosureRefusedException)
+                                       or Scoring.Data.DataFormatException or Scoring.Federated.DisclosureRefusedException
+                                       or TimeoutException or Crypto.Identity.InvalidRosterException or Crypto.Identity.InvalidKeyFileException)
         {
             string message = e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", "") : e.Message;
             context.Error.WriteLine($"fedscore: {message}");
