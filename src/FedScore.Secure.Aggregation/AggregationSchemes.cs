@@ -20,6 +20,25 @@ public static class AggregationSchemes
 
     public static bool IsKnown(string name) => s_factories.ContainsKey(name);
 
+    /// <summary>
+    /// Creates a scheme whose key advertisements are signed and checked (masking schemes; other schemes ignore it):
+    /// with identity keys, a server that substitutes a site's keys is detected by the other sites.
+    /// </summary>
+    public static IAggregationScheme Create(string name, MaskingOptions? masking)
+    {
+        if (masking is not null && string.Equals(name, PairwiseMaskingScheme.SecAggName, StringComparison.OrdinalIgnoreCase))
+        {
+            return PairwiseMaskingScheme.SecAgg(masking);
+        }
+
+        if (masking is not null && string.Equals(name, PairwiseMaskingScheme.SecAggPlusName, StringComparison.OrdinalIgnoreCase))
+        {
+            return PairwiseMaskingScheme.SecAggPlus(masking);
+        }
+
+        return Create(name);
+    }
+
     /// <exception cref="ArgumentException">The name is not a scheme of this build (the message lists the known ones).</exception>
     public static IAggregationScheme Create(string name)
     {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using FedScore.Secure.Aggregation;
+using FedScore.Secure.Aggregation.Masking;
 using FedScore.Secure.Cli.Training;
 using FedScore.Secure.Crypto.Identity;
 using FedScore.Secure.Scoring.Federated;
@@ -47,7 +48,8 @@ internal static class ServerCommand
                 throw new ArgumentException($"--sites must be in [1, {siteRoster.Count}] (the roster lists {siteRoster.Count} sites)");
             }
 
-            IAggregationScheme aggregation = AggregationSchemes.Create(parse.GetValue(scheme)!);
+            // The server checks the sites' signed key advertisements too (it cannot sign for them: no site key here).
+            IAggregationScheme aggregation = AggregationSchemes.Create(parse.GetValue(scheme)!, new MaskingOptions { Verifier = new RosterAdvertisementVerifier(siteRoster) });
             TimeSpan wait = TimeSpan.FromSeconds(parse.GetValue(timeout));
             var options = new FederationServerOptions(parse.GetValue(session)!, siteRoster)
             {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FedScore.Secure.Aggregation.Masking;
 using FedScore.Secure.Cli.Training;
 using FedScore.Secure.Crypto.Identity;
 using FedScore.Secure.Scoring.Federated;
@@ -42,7 +43,8 @@ internal static class SiteCommand
             }
 
             FileInfo? rosterFile = parse.GetValue(roster) ?? (File.Exists("roster.json") ? new FileInfo("roster.json") : null);
-            IReadOnlySet<ParticipantId>? expected = rosterFile is null ? null : SiteRoster.Load(rosterFile.FullName).Sites.ToHashSet();
+            SiteRoster? siteRoster = rosterFile is null ? null : SiteRoster.Load(rosterFile.FullName);
+            IReadOnlySet<ParticipantId>? expected = siteRoster?.Sites.ToHashSet();
             var allowed = new HashSet<string>(["masking", "secagg+", "ckks", "bfv"], StringComparer.OrdinalIgnoreCase);
             if (parse.GetValue(allowPlain))
             {
@@ -52,7 +54,21 @@ internal static class SiteCommand
             var dataset = SiteFiles.Load([parse.GetValue(data)!], parse.GetValue(outcome)!)[0].Data;
             DirectoryInfo outputs = parse.GetValue(outDir) ?? new DirectoryInfo(Path.Combine("out", site.Value));
             outputs.Create();
-            var endpoint = new SiteFederationEndpoint(site, FedScoreSiteStatistics.FromSplit(dataset), new SitePolicy { AllowedSchemes = allowed, ExpectedSites = expected });
+            var endpoint = new SiteFederationEndpoint(site, FedScoreSiteStatistics.FromSplit(dataset), new SitePolicy
+            {
+                AllowedSchemes = allowed,
+                ExpectedSites = expected,
+                // Key advertisements are signed with this site's identity key and, with a roster, others' are checked.
+                Masking = new MaskingOptions
+                {
+                    Signer = new IdentityAdvertisementSigner(signing),
+                    Verifier = siteRoster is null ? null : new RosterAdvertisementVerifier(siteRoster),
+                },
+            });
+            if (siteRoster is null)
+            {
+                context.Console.MarkupLine("[yellow]No roster: this site cannot check the other sites' key signatures (give --roster).[/]");
+            }
             endpoint.TaskHandled += message => context.Console.MarkupLine($"[grey]{Markup.Escape(site.Value)}:[/] {Markup.Escape(message)}");
             endpoint.Released += (kind, json) => File.WriteAllText(Path.Combine(outputs.FullName, $"released_{kind.Replace('.', '_')}.json"), json);
             endpoint.ResultReceived += json => File.WriteAllText(Path.Combine(outputs.FullName, "final_summary.json"), json);

@@ -1,4 +1,5 @@
 using FedScore.Secure.Aggregation;
+using FedScore.Secure.Aggregation.Masking;
 using FedScore.Secure.Federation;
 using FedScore.Secure.Transport.Grpc.Site;
 
@@ -15,6 +16,9 @@ public sealed record SitePolicy
 
     /// <summary>The smallest threshold this site accepts (a low threshold weakens masking).</summary>
     public int MinThreshold { get; init; } = 2;
+
+    /// <summary>Signs and checks masking key advertisements with identity keys (null: unsigned, server trusted not to substitute keys).</summary>
+    public MaskingOptions? Masking { get; init; }
 }
 
 /// <summary>
@@ -147,7 +151,7 @@ public sealed class SiteFederationEndpoint
             throw new ProtocolViolationException(null, "configure", $"threshold {config.Threshold} is below {Site}'s minimum {_policy.MinThreshold}");
         }
 
-        IAggregationScheme instance = AggregationSchemes.Create(scheme);
+        IAggregationScheme instance = AggregationSchemes.Create(scheme, _policy.Masking);
         if (instance.AuxiliaryParticipants(config).Count > 0)
         {
             throw new ProtocolViolationException(null, "configure", $"scheme '{scheme}' needs auxiliary participants, which the network federation does not run yet");
