@@ -13,6 +13,8 @@ public static class AggregationSchemes
         ["masking"] = () => PairwiseMaskingScheme.SecAgg(),
         ["secagg+"] = () => PairwiseMaskingScheme.SecAggPlus(),
         ["paillier"] = () => new PaillierAggregationScheme(),
+        [Lattice.LatticeAggregationScheme.CkksName] = Lattice.LatticeAggregationScheme.Ckks,
+        [Lattice.LatticeAggregationScheme.BfvName] = Lattice.LatticeAggregationScheme.Bfv,
     };
 
     /// <summary>Names accepted by <see cref="Create"/>, in presentation order.</summary>

@@ -7,6 +7,8 @@ public class SimulateCommandTests
     [InlineData("masking")]
     [InlineData("secagg+")]
     [InlineData("paillier")]
+    [InlineData("ckks")]
+    [InlineData("bfv")]
     public void JsonReportHasEveryContractFieldAndIsOk(string scheme)
     {
         (int exit, var json) = CliRunner.RunJson("simulate", "--scheme", scheme, "--sites", "5", "--length", "50", "--dropouts", "1");
