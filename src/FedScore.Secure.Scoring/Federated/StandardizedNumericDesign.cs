@@ -46,48 +46,8 @@ public sealed class StandardizedNumericDesign : LogisticDesign
 
     public override IReadOnlyList<string> ColumnNames => _names;
 
-    public override SparseDesign Build(Dataset data)
-    {
-        var cols = new PredictorColumn[_predictors.Length];
-        for (var j = 0; j < cols.Length; j++)
-        {
-            cols[j] = data[_predictors[j]];
-            if (cols[j].Kind != PredictorKind.Numeric)
-            {
-                throw new ArgumentException($"{data.Source}: predictor '{_predictors[j]}' is categorical; a numeric design needs numbers.");
-            }
-        }
-
-        var b = new SparseDesign.Builder(Columns);
-        var y = data.Outcome;
-        for (var r = 0; r < data.RowCount; r++)
-        {
-            var complete = true;
-            foreach (var c in cols)
-            {
-                if (double.IsNaN(c.Values[r]))
-                {
-                    complete = false;
-                    break;
-                }
-            }
-
-            if (!complete)
-            {
-                continue;
-            }
-
-            b.Add(0, 1);
-            for (var j = 0; j < cols.Length; j++)
-            {
-                b.Add(j + 1, (cols[j].Values[r] - _center[j]) / _scale[j]);
-            }
-
-            b.EndRow(y[r]);
-        }
-
-        return b.Build();
-    }
+    public override SparseDesign Build(Dataset data) =>
+        NumericDesign.BuildComplete(data, _predictors, Columns, (j, x) => (x - _center[j]) / _scale[j]);
 
     /// <summary>
     /// The linear map T with β_x = T·β_z: β_j = γ_j / s_j, β_0 = γ_0 − Σ γ_j c_j / s_j. Coefficients map as T·γ and the

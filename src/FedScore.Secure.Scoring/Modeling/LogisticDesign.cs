@@ -33,19 +33,25 @@ public sealed class NumericDesign : LogisticDesign
 
     public override IReadOnlyList<string> ColumnNames => _names;
 
-    public override SparseDesign Build(Dataset data)
+    public override SparseDesign Build(Dataset data) => BuildComplete(data, _predictors, Columns, static (_, x) => x);
+
+    /// <summary>
+    /// Intercept plus the given numeric predictors, each value passed through <paramref name="transform"/>(j, x);
+    /// rows with any missing predictor are skipped (glm's na.omit). Shared by raw and standardized designs.
+    /// </summary>
+    internal static SparseDesign BuildComplete(Dataset data, string[] predictors, int columns, Func<int, double, double> transform)
     {
-        var cols = new PredictorColumn[_predictors.Length];
+        var cols = new PredictorColumn[predictors.Length];
         for (var j = 0; j < cols.Length; j++)
         {
-            cols[j] = data[_predictors[j]];
+            cols[j] = data[predictors[j]];
             if (cols[j].Kind != PredictorKind.Numeric)
             {
-                throw new ArgumentException($"{data.Source}: predictor '{_predictors[j]}' is categorical; a numeric design needs numbers.");
+                throw new ArgumentException($"{data.Source}: predictor '{predictors[j]}' is categorical; a numeric design needs numbers.");
             }
         }
 
-        var b = new SparseDesign.Builder(Columns);
+        var b = new SparseDesign.Builder(columns);
         var y = data.Outcome;
         for (var r = 0; r < data.RowCount; r++)
         {
@@ -67,7 +73,7 @@ public sealed class NumericDesign : LogisticDesign
             b.Add(0, 1);
             for (var j = 0; j < cols.Length; j++)
             {
-                b.Add(j + 1, cols[j].Values[r]);
+                b.Add(j + 1, transform(j, cols[j].Values[r]));
             }
 
             b.EndRow(y[r]);
