@@ -14,6 +14,7 @@ public static class Program
         {
             DemoCommand.Create(context),
             SimulateCommand.Create(context),
+            BenchCommand.Create(context),
             TrainCommand.Create(context),
             GlmCommand.Create(context),
             ServerCommand.Create(context),

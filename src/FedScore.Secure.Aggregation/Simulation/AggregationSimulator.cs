@@ -50,7 +50,6 @@ public sealed class AggregationSimulator : IDisposable
         DropoutSchedule? dropouts = null,
         ReplyInterceptor? interceptor = null)
     {
-        dropouts ??= DropoutSchedule.None;
         foreach ((ParticipantId site, SiteInput input) in inputs)
         {
             if (!_participants.TryGetValue(site, out IAggregationParticipant? p))
@@ -61,9 +60,37 @@ public sealed class AggregationSimulator : IDisposable
             p.SetInput(spec.RoundId, input.Values, input.Weight);
         }
 
+        return RunStages(spec, dropouts ?? DropoutSchedule.None, interceptor, lazyInput: null, inputStage: null);
+    }
+
+    /// <summary>
+    /// Runs one round with inputs produced on demand: a site's input is asked of <paramref name="inputFor"/> (outside
+    /// its timed work) just before the site handles its first message of the round, or, when
+    /// <paramref name="inputStage"/> is given, the stage of that name. A vector is then created only for a site that
+    /// takes part, and is garbage once the scheme has consumed it; large benchmarks need not build every site's vector
+    /// up front. Null from <paramref name="inputFor"/> means the participant has no input (auxiliary roles).
+    /// </summary>
+    public SimulatedRound Run(
+        RoundSpec spec,
+        Func<ParticipantId, SiteInput?> inputFor,
+        DropoutSchedule? dropouts = null,
+        string? inputStage = null)
+    {
+        ArgumentNullException.ThrowIfNull(inputFor);
+        return RunStages(spec, dropouts ?? DropoutSchedule.None, interceptor: null, inputFor, inputStage);
+    }
+
+    private SimulatedRound RunStages(
+        RoundSpec spec,
+        DropoutSchedule dropouts,
+        ReplyInterceptor? interceptor,
+        Func<ParticipantId, SiteInput?>? lazyInput,
+        string? inputStage)
+    {
         var clientMillis = new ConcurrentDictionary<ParticipantId, double>();
         var uploaded = new ConcurrentDictionary<ParticipantId, long>();
         var downloaded = new ConcurrentDictionary<ParticipantId, long>();
+        var provided = new ConcurrentDictionary<ParticipantId, bool>();
         double serverMillis = 0;
 
         var sw = Stopwatch.StartNew();
@@ -73,11 +100,16 @@ public sealed class AggregationSimulator : IDisposable
         int stageIndex = 0;
         var silent = new HashSet<ParticipantId>();
         var stageNames = new List<string>();
+        var stageCosts = new List<StageMetrics>();
         while (!outbox.IsComplete)
         {
             int index = stageIndex;
             string stage = outbox.Stage;
             stageNames.Add(stage);
+            var stageClientMillis = new ConcurrentDictionary<ParticipantId, double>();
+            long stageUp = 0;
+            long stageDown = outbox.Messages.Values.Sum(m => (long)m.Length);
+            double serverBefore = index == 0 ? 0 : serverMillis; // round start counts to the first stage
             foreach (ParticipantId p in outbox.Messages.Keys)
             {
                 if (dropouts.DropsAt(p, index, stage))
@@ -102,6 +134,12 @@ public sealed class AggregationSimulator : IDisposable
                     return;
                 }
 
+                bool inputDue = inputStage is null ? provided.TryAdd(p, true) : string.Equals(stage, inputStage, StringComparison.Ordinal);
+                if (lazyInput is not null && inputDue && lazyInput(p) is { } input)
+                {
+                    participant.SetInput(spec.RoundId, input.Values, input.Weight);
+                }
+
                 byte[] reply;
                 var csw = Stopwatch.StartNew();
                 try
@@ -115,7 +153,9 @@ public sealed class AggregationSimulator : IDisposable
                 }
                 finally
                 {
-                    clientMillis.AddOrUpdate(p, csw.Elapsed.TotalMilliseconds, (_, t) => t + csw.Elapsed.TotalMilliseconds);
+                    double elapsed = csw.Elapsed.TotalMilliseconds;
+                    clientMillis.AddOrUpdate(p, elapsed, (_, t) => t + elapsed);
+                    stageClientMillis[p] = elapsed;
                 }
 
                 byte[]? delivered = interceptor is null ? reply : interceptor(p, index, reply);
@@ -125,6 +165,7 @@ public sealed class AggregationSimulator : IDisposable
                 }
 
                 uploaded.AddOrUpdate(p, delivered.Length, (_, b) => b + delivered.Length);
+                Interlocked.Add(ref stageUp, delivered.Length);
                 Record(spec.RoundId, stage, index, MessageDirection.ParticipantToServer, p, delivered);
                 lock (_serverLock)
                 {
@@ -147,12 +188,15 @@ public sealed class AggregationSimulator : IDisposable
             sw.Restart();
             outbox = Server.EndStage();
             serverMillis += sw.Elapsed.TotalMilliseconds;
+            stageCosts.Add(new StageMetrics(
+                stage, serverMillis - serverBefore, RoundMetrics.Median(stageClientMillis.Values), stageClientMillis.Count, stageUp, stageDown));
+
             stageIndex++;
         }
 
         AggregationResult result = Server.Result
             ?? throw new InvalidOperationException($"{Scheme.Name} server completed round {spec.RoundId} without a result");
-        var metrics = new RoundMetrics(clientMillis, serverMillis, uploaded, downloaded, stageIndex) { StageNames = stageNames };
+        var metrics = new RoundMetrics(clientMillis, serverMillis, uploaded, downloaded, stageIndex) { StageNames = stageNames, StageCosts = stageCosts };
         return new SimulatedRound(result, metrics);
     }
 

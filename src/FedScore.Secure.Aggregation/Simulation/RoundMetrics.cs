@@ -11,6 +11,9 @@ public sealed record RoundMetrics(
     /// <summary>The stage names in the order the server ran them.</summary>
     public IReadOnlyList<string> StageNames { get; init; } = [];
 
+    /// <summary>Per-stage costs in the order the server ran the stages (empty when the runner does not record them).</summary>
+    public IReadOnlyList<StageMetrics> StageCosts { get; init; } = [];
+
     /// <summary>Median client time over the given participants (the sites), in milliseconds.</summary>
     public double MedianClientMillis(IEnumerable<ParticipantId> participants) =>
         Median(participants.Where(ClientMillis.ContainsKey).Select(p => ClientMillis[p]));
@@ -22,7 +25,7 @@ public sealed record RoundMetrics(
         return values.Length == 0 ? 0 : values.Average();
     }
 
-    private static double Median(IEnumerable<double> values)
+    internal static double Median(IEnumerable<double> values)
     {
         double[] v = values.Order().ToArray();
         if (v.Length == 0)
@@ -33,6 +36,19 @@ public sealed record RoundMetrics(
         return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
     }
 }
+
+/// <summary>
+/// Costs of one protocol stage. Server time is the time spent folding this stage's replies plus closing the stage
+/// (round start counts to the first stage); client time is the median over the participants that handled the stage
+/// (auxiliary participants such as a decryptor included); bytes are totals over all participants.
+/// </summary>
+public sealed record StageMetrics(
+    string Stage,
+    double ServerMillis,
+    double MedianClientMillis,
+    int Participants,
+    long BytesUploaded,
+    long BytesDownloaded);
 
 /// <summary>The outcome of a simulated round.</summary>
 public sealed record SimulatedRound(AggregationResult Result, RoundMetrics Metrics);
