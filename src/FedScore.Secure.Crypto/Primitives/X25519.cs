@@ -33,20 +33,45 @@ public static class X25519
     }
 
     /// <summary>
-    /// True when <paramref name="key"/> is not of small order: X25519 with a fixed valid scalar gives a non-zero result.
-    /// A clamped scalar is a multiple of the cofactor 8, so it sends every point of order dividing 8 (and only those)
-    /// to zero; one scalar multiplication therefore decides the question for every peer key.
+    /// True when <paramref name="key"/> is not of small order, i.e. X25519 with any (clamped) scalar gives a non-zero
+    /// result. Decided by comparing with the few encodings of small-order u-coordinates instead of a scalar
+    /// multiplication, so a server can screen hundreds of advertised keys for free.
     /// </summary>
+    /// <remarks>
+    /// Bit 255 of a u-coordinate is ignored (RFC 7748 §5), so it is cleared before comparing. Points of order dividing
+    /// 8 on the curve and its twist (cofactors 8 and 4) have u ∈ {0, 1, p−1} or one of the two u-coordinates of order
+    /// 8 (Bernstein, "Curve25519: new Diffie-Hellman speed records", §3; RFC 7748 §6.1); non-canonical encodings
+    /// u + p ≤ 2^255 − 1 exist only for u ∈ {0, 1}. The test suite checks every entry against BouncyCastle's ladder
+    /// (each gives an all-zero shared value) and random keys (none does). Public data: no constant-time need.
+    /// </remarks>
     public static bool IsValidPublicKey(X25519PublicKey key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        Span<byte> scalar = stackalloc byte[KeySize];
-        scalar.Fill(0x5A);
-        Span<byte> output = stackalloc byte[KeySize];
-        bool ok = BcX25519.CalculateAgreement(scalar, key.Bytes.Span, output);
-        CryptographicOperations.ZeroMemory(output);
-        return ok;
+        Span<byte> u = stackalloc byte[KeySize];
+        key.Bytes.Span.CopyTo(u);
+        u[KeySize - 1] &= 0x7F;
+        foreach (byte[] bad in SmallOrderEncodings)
+        {
+            if (u.SequenceEqual(bad))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
+
+    /// <summary>Little-endian encodings (bit 255 clear) of every u whose point has order dividing 8.</summary>
+    internal static IReadOnlyList<byte[]> SmallOrderEncodings { get; } =
+    [
+        Convert.FromHexString("0000000000000000000000000000000000000000000000000000000000000000"), // u = 0 (order 2)
+        Convert.FromHexString("0100000000000000000000000000000000000000000000000000000000000000"), // u = 1 (order 4, twist)
+        Convert.FromHexString("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"), // u = p − 1 (order 4)
+        Convert.FromHexString("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"), // u = p ≡ 0
+        Convert.FromHexString("eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"), // u = p + 1 ≡ 1
+        Convert.FromHexString("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800"), // order 8
+        Convert.FromHexString("5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157"), // order 8
+    ];
 }
 
 /// <summary>An X25519 private scalar (32 bytes). Zeroed on dispose; never printed.</summary>

@@ -59,6 +59,53 @@ public class X25519Tests
     }
 
     [Fact]
+    public void EveryListedSmallOrderEncodingGivesAnAllZeroSharedValueWithAndWithoutBit255()
+    {
+        using var k = X25519PrivateKey.Generate();
+        foreach (byte[] bad in X25519.SmallOrderEncodings)
+        {
+            byte[] high = (byte[])bad.Clone();
+            high[31] |= 0x80;
+            foreach (byte[] encoding in new[] { bad, high })
+            {
+                var key = new X25519PublicKey(encoding);
+                Assert.Null(X25519.Agree(k, key));
+                Assert.False(X25519.IsValidPublicKey(key));
+            }
+        }
+    }
+
+    [Fact]
+    public void KeyValidationAgreesWithTheLadderOnRandomAndNearbyEncodings()
+    {
+        // The table replaced a scalar multiplication; check both decide alike on random keys, random byte strings
+        // and the neighbours of every listed encoding (off-by-one slips in the table would show here).
+        using var k = X25519PrivateKey.Generate();
+        var candidates = new List<byte[]>();
+        for (int i = 0; i < 200; i++)
+        {
+            candidates.Add(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        }
+
+        foreach (byte[] bad in X25519.SmallOrderEncodings)
+        {
+            foreach (int delta in new[] { -1, 1 })
+            {
+                byte[] near = (byte[])bad.Clone();
+                near[0] = unchecked((byte)(near[0] + delta));
+                candidates.Add(near);
+            }
+        }
+
+        foreach (byte[] c in candidates)
+        {
+            var key = new X25519PublicKey(c);
+            using SharedSecret? shared = X25519.Agree(k, key);
+            Assert.Equal(shared is not null, X25519.IsValidPublicKey(key));
+        }
+    }
+
+    [Fact]
     public void PrivateKeyToStringDoesNotPrintTheSecret()
     {
         using var k = X25519PrivateKey.Generate();
