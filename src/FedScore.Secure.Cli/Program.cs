@@ -20,6 +20,7 @@ public static class Program
             ServerCommand.Create(context),
             SiteCommand.Create(context),
             KeygenCommand.Create(context),
+            EmrCommand.Create(context),
         };
 
         ParseResult parse = root.Parse(args);
@@ -30,7 +31,8 @@ public static class Program
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or FormatException
                                        or MalformedMessageException or ProtocolViolationException or AggregationFailedException
                                        or Scoring.Data.DataFormatException or Scoring.Federated.DisclosureRefusedException
-                                       or TimeoutException or Crypto.Identity.InvalidRosterException or Crypto.Identity.InvalidKeyFileException)
+                                       or TimeoutException or Crypto.Identity.InvalidRosterException or Crypto.Identity.InvalidKeyFileException
+                                       or Secure.Emr.Storage.EmrStoreException or Secure.Emr.Ingestion.EmrMappingException or Secure.Emr.Ingestion.IngestionException)
         {
             string message = e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", "") : e.Message;
             context.Error.WriteLine($"fedscore: {message}");

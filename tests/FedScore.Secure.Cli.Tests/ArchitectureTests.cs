@@ -8,7 +8,7 @@ public class ArchitectureTests
     private static readonly string[] s_projectAssemblies =
     [
         "FedScore.Secure.Core", "FedScore.Secure.Crypto", "FedScore.Secure.Crypto.Lattice", "FedScore.Secure.Aggregation",
-        "FedScore.Secure.Scoring", "FedScore.Secure.Transport.Grpc", "FedScore.Secure.Emr", "fedscore",
+        "FedScore.Secure.Scoring", "FedScore.Secure.Transport.Grpc", "FedScore.Secure.Emr", "FedScore.Secure.Emr.Web", "fedscore",
     ];
 
     public static TheoryData<string, string[]> AllowedReferences => new()
@@ -19,6 +19,7 @@ public class ArchitectureTests
         { "FedScore.Secure.Aggregation", ["FedScore.Secure.Core", "FedScore.Secure.Crypto", "FedScore.Secure.Crypto.Lattice"] },
         { "FedScore.Secure.Scoring", ["FedScore.Secure.Core"] },
         { "FedScore.Secure.Emr", ["FedScore.Secure.Core", "FedScore.Secure.Scoring"] },
+        { "FedScore.Secure.Emr.Web", ["FedScore.Secure.Core", "FedScore.Secure.Scoring", "FedScore.Secure.Emr"] },
     };
 
     [Theory]

@@ -1,6 +1,9 @@
 using System.CommandLine;
 using FedScore.Secure.Aggregation.Masking;
+using FedScore.Secure.Cli.Emr;
 using FedScore.Secure.Cli.Training;
+using FedScore.Secure.Emr.CaseScoring;
+using FedScore.Secure.Emr.Storage;
 using FedScore.Secure.Crypto.Identity;
 using FedScore.Secure.Scoring.Federated;
 using FedScore.Secure.Transport.Grpc.Federation;
@@ -18,7 +21,8 @@ internal static class SiteCommand
     public static Command Create(CliContext context)
     {
         var server = new Option<string>("--server") { Description = "Coordinator address, e.g. http://127.0.0.1:50051 (https:// for another machine)", Required = true };
-        var data = new Option<FileInfo>("--data") { Description = "This site's CSV file", Required = true };
+        var data = new Option<FileInfo?>("--data") { Description = "This site's CSV file (or give --store)" };
+        var store = new Option<string?>("--store") { Description = "This site's record store (SQLite file or postgres:CONNECTION): training data from it, final score table into it" };
         var name = new Option<string>("--name") { Description = "This site's name, as in the roster", Required = true };
         var key = new Option<FileInfo?>("--key") { Description = "This site's identity key (default NAME.key, from fedscore keygen)" };
         var roster = new Option<FileInfo?>("--roster") { Description = "Roster of the sites this site agrees to work with (default roster.json if present)" };
@@ -29,7 +33,7 @@ internal static class SiteCommand
         var trustCert = new Option<FileInfo?>("--server-cert") { Description = "Trust exactly this server certificate (self-signed TLS)" };
         var command = new Command("site", "Take part in a federated training as one hospital, over gRPC")
         {
-            server, data, name, key, roster, session, outcome, outDir, allowPlain, trustCert,
+            server, data, store, name, key, roster, session, outcome, outDir, allowPlain, trustCert,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -51,7 +55,15 @@ internal static class SiteCommand
                 allowed.Add("plain");
             }
 
-            var dataset = SiteFiles.Load([parse.GetValue(data)!], parse.GetValue(outcome)!)[0].Data;
+            string? storeSpec = parse.GetValue(store);
+            if ((parse.GetValue(data) is null) == (storeSpec is null))
+            {
+                throw new ArgumentException("give exactly one of --data FILE and --store STORE");
+            }
+
+            var dataset = storeSpec is null
+                ? SiteFiles.Load([parse.GetValue(data)!], parse.GetValue(outcome)!)[0].Data
+                : StoreSites.Load([storeSpec], new HashSet<ParticipantId>())[0].Data;
             DirectoryInfo outputs = parse.GetValue(outDir) ?? new DirectoryInfo(Path.Combine("out", site.Value));
             outputs.Create();
             var endpoint = new SiteFederationEndpoint(site, FedScoreSiteStatistics.FromSplit(dataset), new SitePolicy
@@ -72,6 +84,11 @@ internal static class SiteCommand
             endpoint.TaskHandled += message => context.Console.MarkupLine($"[grey]{Markup.Escape(site.Value)}:[/] {Markup.Escape(message)}");
             endpoint.Released += (kind, json) => File.WriteAllText(Path.Combine(outputs.FullName, $"released_{kind.Replace('.', '_')}.json"), json);
             endpoint.ResultReceived += json => File.WriteAllText(Path.Combine(outputs.FullName, "final_summary.json"), json);
+            if (storeSpec is not null)
+            {
+                endpoint.ResultReceived += json => StoreFinalScore(context, storeSpec, dataset, json,
+                    new ScoreProvenance(endpoint.SchemeName ?? "unknown", Session: parse.GetValue(session), Sites: siteRoster?.Sites.Select(s => s.Value).ToList(), Note: "fedscore site"));
+            }
 
             if (!Uri.TryCreate(parse.GetValue(server), UriKind.Absolute, out Uri? serverUri))
             {
@@ -89,5 +106,29 @@ internal static class SiteCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Keeps the final score in the site's store; a failure here is reported but does not fail the session.</summary>
+    private static void StoreFinalScore(CliContext context, string storeSpec, Scoring.Data.Dataset dataset, string summaryJson, ScoreProvenance provenance)
+    {
+        try
+        {
+            bool calibratedHere = false;
+            var (card, _) = ScoreCardFactory.FromSummaryJson(summaryJson, table =>
+            {
+                calibratedHere = true;
+                return ScoreCardFactory.CalibrateLocally(table, StoreSites.CalibrationRows(dataset));
+            });
+            using var siteStore = EmrStores.Open(storeSpec);
+            var variables = card.Variables.Select(v => v.Variable).ToList();
+            string risk = calibratedHere ? "risk calibrated on this site's test rows (the pooled table was not released)" : "risk from the pooled test set";
+            var stored = siteStore.SaveScoreCard(card, provenance with { Note = $"{provenance.Note}; {StoreSites.Describe(variables)}; {risk}" });
+            context.Console.MarkupLine($"Stored score table version {stored.Version} in {Markup.Escape(siteStore.Description)}");
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or EmrStoreException or System.Text.Json.JsonException
+                                       or KeyNotFoundException or Npgsql.NpgsqlException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            context.Console.MarkupLine($"[yellow]The final score was not stored in the site store: {Markup.Escape(e.Message)}[/]");
+        }
     }
 }

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using FedScore.Secure.Aggregation;
 using FedScore.Secure.Aggregation.Federation;
+using FedScore.Secure.Emr.CaseScoring;
+using FedScore.Secure.Cli.Emr;
 using FedScore.Secure.Cli.Federation;
 using FedScore.Secure.Cli.Training;
 using FedScore.Secure.Federation;
@@ -15,7 +17,8 @@ internal static class TrainCommand
 {
     public static Command Create(CliContext context)
     {
-        var data = new Option<FileInfo[]>("--data") { Description = "A site's CSV file (repeat: one per site)", Required = true, AllowMultipleArgumentsPerToken = false };
+        var data = new Option<FileInfo[]>("--data") { Description = "A site's CSV file (repeat: one per site)", AllowMultipleArgumentsPerToken = false };
+        var store = new Option<string[]>("--store") { Description = "A site's record store: SQLite file or postgres:CONNECTION (repeat; mixes with --data); each store keeps the final score table", AllowMultipleArgumentsPerToken = false };
         var scheme = SchemeOption();
         var outcome = new Option<string>("--outcome") { Description = "Outcome column (0/1)", DefaultValueFactory = _ => "label" };
         var maxVariables = new Option<int>("--max-variables") { Description = "Parsimony curve from 1 to M variables", DefaultValueFactory = _ => 20 };
@@ -29,12 +32,22 @@ internal static class TrainCommand
 
         var command = new Command("train", "Build a point-based score across sites (one per --data file) from secure aggregates only")
         {
-            data, scheme, outcome, maxVariables, variables, ranking, cuts, fit, minCell, outDir, json,
+            data, store, scheme, outcome, maxVariables, variables, ranking, cuts, fit, minCell, outDir, json,
         };
 
         command.SetAction(parse =>
         {
-            var files = SiteFiles.Load(parse.GetValue(data)!, parse.GetValue(outcome)!);
+            FileInfo[] dataFiles = parse.GetValue(data) ?? [];
+            string[] storeSpecs = parse.GetValue(store) ?? [];
+            if (dataFiles.Length + storeSpecs.Length == 0)
+            {
+                throw new ArgumentException("give at least one --data FILE or --store STORE (one per site)");
+            }
+
+            var used = new HashSet<ParticipantId>();
+            var files = new List<(ParticipantId Site, Scoring.Data.Dataset Data)>(dataFiles.Length > 0 ? SiteFiles.Load(dataFiles, parse.GetValue(outcome)!, used) : []);
+            IReadOnlyList<StoreSite> stores = StoreSites.Load(storeSpecs, used);
+            files.AddRange(stores.Select(s => (s.Site, s.Data)));
             var options = new FedScoreOptions
             {
                 MaxVariables = parse.GetValue(maxVariables),
@@ -51,6 +64,9 @@ internal static class TrainCommand
             FedScoreResult result = Run(context, inProcess, options, policy, asJson);
             TrainSummary summary = TrainSummary.From(result);
             IReadOnlyList<string> written = TrainingOutput.Write(parse.GetValue(outDir)!, result, summary, $"{files.Count} sites, {inProcess.SchemeName}");
+            var provenance = new ScoreProvenance(inProcess.SchemeName, Session: StoreSites.NewRunId(), Sites: [.. files.Select(f => f.Site.Value)],
+                Note: $"fedscore train; {StoreSites.Describe(result.Variables)}");
+            var cards = stores.Select(s => (s, StoreSites.SaveCard(s, result, provenance))).ToList();
 
             if (asJson)
             {
@@ -68,6 +84,10 @@ internal static class TrainCommand
                 }
 
                 context.Console.MarkupLine($"Wrote {written.Count} files to {Markup.Escape(parse.GetValue(outDir)!.FullName)}");
+                foreach (var (site, card) in cards)
+                {
+                    context.Console.MarkupLine($"Stored score table version {card.Version} in {Markup.Escape(site.Spec)} ({Markup.Escape(site.Site.Value)})");
+                }
             }
 
             return 0;

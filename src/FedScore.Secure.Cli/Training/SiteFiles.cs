@@ -5,14 +5,15 @@ namespace FedScore.Secure.Cli.Training;
 /// <summary>One simulated site per CSV file, named after the file (site1.csv → site1).</summary>
 internal static class SiteFiles
 {
-    public static IReadOnlyList<(ParticipantId Site, Dataset Data)> Load(IReadOnlyList<FileInfo> files, string outcome)
+    /// <param name="used">Site names already taken (e.g. by --store sites); the new names are added to it.</param>
+    public static IReadOnlyList<(ParticipantId Site, Dataset Data)> Load(IReadOnlyList<FileInfo> files, string outcome, ISet<ParticipantId>? used = null)
     {
         if (files.Count == 0)
         {
             throw new ArgumentException("give at least one --data FILE (one per site)");
         }
 
-        var used = new HashSet<ParticipantId>();
+        used ??= new HashSet<ParticipantId>();
         var result = new List<(ParticipantId, Dataset)>();
         foreach (FileInfo file in files)
         {
@@ -29,7 +30,7 @@ internal static class SiteFiles
         return result;
     }
 
-    private static ParticipantId UniqueName(string stem, HashSet<ParticipantId> used)
+    private static ParticipantId UniqueName(string stem, ISet<ParticipantId> used)
     {
         string clean = new(stem.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '_').Take(48).ToArray());
         if (clean.Length == 0)

@@ -27,7 +27,7 @@ public enum QuarantineReason
     /// <summary>The split is not train/validate/test.</summary>
     InvalidSplit,
 
-    /// <summary>The admission timestamp is not ISO 8601.</summary>
+    /// <summary>The admission timestamp matches none of the mapping's date formats.</summary>
     InvalidTimestamp,
 }
 

@@ -23,6 +23,13 @@ public sealed record TrainSummary(
     IReadOnlyList<SiteAucSummary> AucPerSite,
     string? Refusal)
 {
+    /// <summary>
+    /// Estimated risk of each total score 0..max from the pooled score-to-risk model (built from secure per-score
+    /// counts); null when disclosure control refused those counts. Sites store it with the score table so that a
+    /// current case's risk comes from the pooled data, not from one site's test rows.
+    /// </summary>
+    public IReadOnlyList<double>? RiskByScore { get; init; }
+
     public static TrainSummary From(FedScoreResult r) => new(
         r.Variables,
         r.Variables.Where(r.CutPoints.ContainsKey).ToDictionary(v => v, v => r.CutPoints[v].IsLetBinary ? (object)"let_binary" : r.CutPoints[v].Cuts.ToArray(), StringComparer.Ordinal),
@@ -31,7 +38,10 @@ public sealed record TrainSummary(
         r.Evaluation.Auc?.Auc,
         r.Evaluation.Auc is { } a ? [a.Lower, a.Upper] : null,
         [.. r.Evaluation.PerSite.Select(s => new SiteAucSummary(s.Site, s.Auc, s.Lower, s.Upper, s.N))],
-        r.Evaluation.Refusal);
+        r.Evaluation.Refusal)
+    {
+        RiskByScore = r.Evaluation.Conversion?.RiskByScore,
+    };
 
     public string ToJson() => JsonSerializer.Serialize(this, FederatedJson.Options);
 }

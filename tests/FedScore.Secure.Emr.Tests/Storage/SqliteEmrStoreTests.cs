@@ -12,16 +12,9 @@ public sealed class SqliteEmrStoreTests : IDisposable
 
     public void Dispose() => _db.Dispose();
 
-    private static EncounterRecord Encounter(string id, double age, int? outcome = 0, int row = 2)
-    {
-        var values = Enumerable.Repeat(double.NaN, CommonDataModel.VariableCount).ToArray();
-        values[CommonDataModel.IndexOf("Age")] = age;
-        values[CommonDataModel.IndexOf("Vital_F")] = 36.6;
-        return new EncounterRecord(id, values, outcome, outcome is null ? null : "train", sourceRow: row);
-    }
+    private static EncounterRecord Encounter(string id, double age) => EmrStoreBehaviourTests.Encounter(id, age);
 
-    private static IngestionBatch Batch(string sha, IEnumerable<EncounterRecord> encounters, params QuarantineEntry[] quarantine) =>
-        new("export.csv", sha, "mapping", 10, encounters, quarantine, new Dictionary<string, int>(), ["Age", "Vital_F"]);
+    private static IngestionBatch Batch(string sha, IEnumerable<EncounterRecord> encounters) => EmrStoreBehaviourTests.Batch(sha, encounters);
 
     [Fact]
     public void OpeningCreatesTheLatestSchemaAndReopeningAppliesNothing()
@@ -65,114 +58,6 @@ public sealed class SqliteEmrStoreTests : IDisposable
     [Fact]
     public void TheFrozenMigrationColumnsMatchTheCommonDataModel() =>
         Assert.Equal(CommonDataModel.Variables.Select(v => v.Column), EmrMigrations.V1VariableColumns);
-
-    [Fact]
-    public void ABatchIsStoredWithCountsAndReadBackInOrder()
-    {
-        using var store = SqliteEmrStore.Open(_db.Path);
-        var commit = store.CommitIngestion(Batch("h1", [Encounter("b", 70, 1, 2), Encounter("a", 40, null, 3)],
-            new QuarantineEntry("export.csv", 4, "Age", QuarantineReason.OutOfRange, "outside [0, 150]", "raw")));
-
-        Assert.False(commit.AlreadyIngested);
-        Assert.Equal(2, commit.Run.Accepted);
-        Assert.Equal(1, commit.Run.Quarantined);
-        Assert.Equal(1, commit.Run.QuarantinedByReason[QuarantineReason.OutOfRange]);
-        Assert.Equal(["b", "a"], store.GetEncounters().Select(e => e.EncounterId));
-        Assert.Equal(["b"], store.GetEncounters(EncounterSelection.WithOutcome).Select(e => e.EncounterId));
-        Assert.Equal(["a"], store.GetEncounters(EncounterSelection.Current).Select(e => e.EncounterId));
-        var b = store.GetEncounter("b")!;
-        Assert.Equal(70, b["Age"]);
-        Assert.True(double.IsNaN(b["Lab_A"]));
-        Assert.Equal(["Vital_F", "Age"], store.GetCoveredVariables());
-        Assert.Equal(0, commit.Run.MissingByVariable["Age"]);
-    }
-
-    [Fact]
-    public void CommittingTheSameFileHashTwiceChangesNothing()
-    {
-        using var store = SqliteEmrStore.Open(_db.Path);
-        var first = store.CommitIngestion(Batch("same", [Encounter("e1", 50)]));
-        var second = store.CommitIngestion(Batch("same", [Encounter("e2", 60)]));
-
-        Assert.True(second.AlreadyIngested);
-        Assert.Equal(first.Run.Id, second.Run.Id);
-        Assert.Equal(1, store.CountEncounters());
-        Assert.Single(store.GetIngestionRuns());
-    }
-
-    [Fact]
-    public void AnIdAlreadyStoredIsQuarantinedAsDuplicateAndTheStoredOneKept()
-    {
-        using var store = SqliteEmrStore.Open(_db.Path);
-        store.CommitIngestion(Batch("h1", [Encounter("e1", 50)]));
-        var commit = store.CommitIngestion(Batch("h2", [Encounter("e1", 99, row: 7), Encounter("e2", 60)]));
-
-        Assert.Equal(1, commit.Run.Accepted);
-        Assert.Equal(1, commit.Run.QuarantinedByReason[QuarantineReason.DuplicateEncounter]);
-        Assert.Equal(50, store.GetEncounter("e1")!["Age"]);
-        var q = Assert.Single(store.GetQuarantine());
-        Assert.Equal(7, q.RowNumber);
-    }
-
-    [Fact]
-    public void AFailureMidBatchLeavesTheStoreUnchanged()
-    {
-        using var store = SqliteEmrStore.Open(_db.Path);
-        store.CommitIngestion(Batch("h1", [Encounter("keep", 50)]));
-
-        IEnumerable<EncounterRecord> Failing()
-        {
-            for (var i = 0; i < 100; i++)
-            {
-                if (i == 50)
-                {
-                    throw new InvalidOperationException("injected failure");
-                }
-
-                yield return Encounter($"n{i}", 30);
-            }
-        }
-
-        Assert.Throws<InvalidOperationException>(() => store.CommitIngestion(Batch("h2", Failing(),
-            new QuarantineEntry("export.csv", 3, null, QuarantineReason.MalformedLine, "x", null))));
-
-        Assert.Equal(["keep"], store.GetEncounters().Select(e => e.EncounterId));
-        Assert.Single(store.GetIngestionRuns());
-        Assert.Empty(store.GetQuarantine());
-        Assert.Null(store.FindIngestionRun("h2"));
-    }
-
-    [Fact]
-    public void AnSqlInjectionAttemptInAnIdIsStoredLiterally()
-    {
-        const string evil = "x'); DROP TABLE encounters; --";
-        using var store = SqliteEmrStore.Open(_db.Path);
-        store.CommitIngestion(Batch("h1", [Encounter(evil, 50)]));
-
-        Assert.Equal(evil, store.GetEncounter(evil)!.EncounterId);
-        Assert.Null(store.GetEncounter("x"));
-        Assert.Equal(1, store.CountEncounters());
-    }
-
-    [Fact]
-    public void ScoreTablesGetIncreasingVersionsWithProvenance()
-    {
-        using var store = SqliteEmrStore.Open(_db.Path);
-        var card = new ScoreCard(
-            [new ScoreCardVariable("Age", [new ScoreBin("(,50)", 0, BinKind.Range, Upper: 50), new ScoreBin("[50,)", 7, BinKind.Range, Lower: 50)])],
-            [new RiskPoint(0, 0.01), new RiskPoint(5, 0.2)]);
-        var v1 = store.SaveScoreCard(card, new ScoreProvenance("secagg+", Round: "3", Session: "s-1", Sites: ["site1", "site2"]));
-        var v2 = store.SaveScoreCard(card, new ScoreProvenance("plain"));
-
-        Assert.Equal(1, v1.Version);
-        Assert.Equal(2, v2.Version);
-        Assert.Equal(2, store.GetScoreCard()!.Version);
-        var read = store.GetScoreCard(1)!;
-        Assert.Equal("secagg+", read.Provenance.Scheme);
-        Assert.Equal(["site1", "site2"], read.Provenance.Sites!);
-        Assert.Equal(card.ToJson(), read.Card.ToJson());
-        Assert.Equal(0.2, read.Card.RiskOf(6));
-    }
 
     [Fact]
     public void AScoreTableAlteredInTheDatabaseIsRefused()
