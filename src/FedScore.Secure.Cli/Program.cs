@@ -20,6 +20,7 @@ public static class Program
             ServerCommand.Create(context),
             SiteCommand.Create(context),
             KeygenCommand.Create(context),
+            ReproduceCommand.Create(context),
             EmrCommand.Create(context),
         };
 
