@@ -41,6 +41,22 @@ public class SimulateCommandTests
     }
 
     [Fact]
+    public void StageCostsNameEveryMaskingStageAndTheUploadStageCarriesTheMaskedVectors()
+    {
+        (int exit, var json) = CliRunner.RunJson("simulate", "--scheme", "masking", "--sites", "4", "--length", "1000");
+
+        Assert.Equal(0, exit);
+        var stages = json.GetProperty("stageCosts").EnumerateArray().ToArray();
+        Assert.Equal(["advertise-keys", "share-keys", "upload", "unmasking"], stages.Select(s => s.GetProperty("stage").GetString()));
+        // Four sites upload at least one 32-bit word per value each in the upload stage, and far less elsewhere.
+        long upload = stages[2].GetProperty("bytesUploaded").GetInt64();
+        Assert.True(upload >= 4 * 1000 * 4, $"upload stage carried {upload} bytes");
+        Assert.All(stages.Where((_, i) => i != 2), s => Assert.True(s.GetProperty("bytesUploaded").GetInt64() < upload / 4));
+        double total = stages.Sum(s => s.GetProperty("serverMillis").GetDouble());
+        Assert.Equal(json.GetProperty("serverMillis").GetDouble(), total, 3);
+    }
+
+    [Fact]
     public void DropoutAtAStageTheSchemeDoesNotHaveIsAnErrorListingItsStages()
     {
         (int exit, var json) = CliRunner.RunJson("simulate", "--scheme", "plain", "--sites", "4", "--length", "5", "--dropouts", "1", "--dropout-stage", "share-keys");

@@ -72,6 +72,21 @@ internal static class SimulateCommand
         }
 
         console.Write(table);
+        if (r.StageCosts.Count > 1)
+        {
+            var stages = new Table().AddColumn("stage")
+                .AddColumn(new TableColumn("server ms").RightAligned())
+                .AddColumn(new TableColumn("client ms (median)").RightAligned())
+                .AddColumn(new TableColumn("bytes up").RightAligned())
+                .AddColumn(new TableColumn("bytes down").RightAligned());
+            stages.Title = new TableTitle("per protocol stage");
+            foreach (StageCost c in r.StageCosts)
+            {
+                stages.AddRow(Markup.Escape(c.Stage), $"{c.ServerMillis:F2}", $"{c.MedianClientMillis:F2}", $"{c.BytesUploaded:N0}", $"{c.BytesDownloaded:N0}");
+            }
+
+            console.Write(stages);
+        }
     }
 
     private static string Fmt(double? v) => v is { } x ? x.ToString("G3", System.Globalization.CultureInfo.InvariantCulture) : "–";

@@ -43,7 +43,16 @@ public sealed record SimulationReport
     public required int Stages { get; init; }
     public required IReadOnlyList<string> Violations { get; init; }
     public string? Error { get; init; }
+
+    /// <summary>
+    /// Per-stage costs of the secure round, in stage order: the server's share of each stage separates the masked sum
+    /// itself (the upload stage, comparable with <see cref="PlainServerMillis"/>) from key handling and unmasking.
+    /// </summary>
+    public IReadOnlyList<StageCost> StageCosts { get; init; } = [];
 }
+
+/// <summary>One protocol stage of a simulated round (JSON field names are part of the simulate contract).</summary>
+public sealed record StageCost(string Stage, double ServerMillis, double MedianClientMillis, long BytesUploaded, long BytesDownloaded);
 
 /// <summary>Runs one secure round among simulated sites and the plain baseline on the same inputs, in the same run.</summary>
 public static class SimulationRunner
@@ -163,6 +172,9 @@ public static class SimulationRunner
             ServerOverhead = plainServer > 0 ? secure.Metrics.ServerMillis / plainServer : null,
             Stages = secure.Metrics.Stages,
             Violations = result.Violations,
+            StageCosts = secure.Metrics.StageCosts
+                .Select(c => new StageCost(c.Stage, c.ServerMillis, c.MedianClientMillis, c.BytesUploaded, c.BytesDownloaded))
+                .ToArray(),
         };
     }
 
