@@ -1,12 +1,39 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Perfolizer.Horology;
 
 namespace FedScore.Secure.Benchmarks;
 
 /// <summary>
 /// Kernel benchmarks. Run all:  dotnet run -c Release --project benchmarks/FedScore.Secure.Benchmarks -- --filter '*'
-/// One class:                   … -- --filter '*Perf_PlainSum*'      Quick smoke: add --job short
+/// One class:                   … -- --filter '*Perf_PlainSum*'
+/// Lattice kernels:             … -- --filter '*Lattice*' '*Ntt*'
+/// Quick check (minutes, not hours; for smoke runs, not for recorded results): add --quick — in process, one warm-up
+/// and three 100 ms iterations per benchmark (see <see cref="QuickJob"/>). BenchmarkDotNet's own --job short also works.
 /// </summary>
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public const string QuickSwitch = "--quick";
+
+    /// <summary>
+    /// In process (no per-case child process or build), one warm-up, three iterations of ~100 ms each: ≈ 1 s per
+    /// benchmark case. Good enough to see that everything runs and roughly how fast; not for recorded results.
+    /// </summary>
+    public static Job QuickJob { get; } = Job.Default
+        .WithToolchain(InProcessEmitToolchain.Instance)
+        .WithLaunchCount(1)
+        .WithWarmupCount(1)
+        .WithIterationCount(3)
+        .WithIterationTime(TimeInterval.FromMilliseconds(100))
+        .WithId("Quick");
+
+    public static void Main(string[] args)
+    {
+        bool quick = args.Contains(QuickSwitch, StringComparer.OrdinalIgnoreCase);
+        string[] rest = args.Where(a => !string.Equals(a, QuickSwitch, StringComparison.OrdinalIgnoreCase)).ToArray();
+        IConfig? config = quick ? DefaultConfig.Instance.AddJob(QuickJob) : null;
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest, config);
+    }
 }

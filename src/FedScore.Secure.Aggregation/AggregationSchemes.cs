@@ -23,8 +23,8 @@ public static class AggregationSchemes
     public static bool IsKnown(string name) => s_factories.ContainsKey(name);
 
     /// <summary>
-    /// Creates a scheme whose key advertisements are signed and checked (masking schemes; other schemes ignore it):
-    /// with identity keys, a server that substitutes a site's keys is detected by the other sites.
+    /// Creates a scheme whose key advertisements are signed and checked (masking and lattice schemes; plain and paillier
+    /// ignore it): with identity keys, a server that substitutes a site's keys is detected by the other sites.
     /// </summary>
     public static IAggregationScheme Create(string name, MaskingOptions? masking)
     {
@@ -36,6 +36,16 @@ public static class AggregationSchemes
         if (masking is not null && string.Equals(name, PairwiseMaskingScheme.SecAggPlusName, StringComparison.OrdinalIgnoreCase))
         {
             return PairwiseMaskingScheme.SecAggPlus(masking);
+        }
+
+        if (masking is not null && string.Equals(name, Lattice.LatticeAggregationScheme.CkksName, StringComparison.OrdinalIgnoreCase))
+        {
+            return new Lattice.LatticeAggregationScheme(Lattice.LatticeSchemeKind.Ckks, Lattice.LatticeOptions.From(masking));
+        }
+
+        if (masking is not null && string.Equals(name, Lattice.LatticeAggregationScheme.BfvName, StringComparison.OrdinalIgnoreCase))
+        {
+            return new Lattice.LatticeAggregationScheme(Lattice.LatticeSchemeKind.Bfv, Lattice.LatticeOptions.From(masking));
         }
 
         return Create(name);

@@ -1,4 +1,31 @@
+using FedScore.Secure.Aggregation.Masking;
+
 namespace FedScore.Secure.Aggregation.Lattice;
+
+/// <summary>
+/// Optional settings of the ckks / bfv schemes: identity signatures on the key-setup messages, with the same hooks as
+/// the masking schemes (<see cref="MaskingOptions"/>; e.g. the gRPC layer's Ed25519 IdentityAdvertisementSigner and
+/// RosterAdvertisementVerifier). A site signs (1) its ephemeral X25519 key, which authenticates the channel its
+/// Shamir shares travel on, and (2) a digest of its public-key share; payloads are domain-separated
+/// (<see cref="LatticeProtocol.KeyAdvertisementPayload"/>, <see cref="LatticeProtocol.PublicKeySharePayload"/>), so
+/// a signature made for one purpose verifies for no other. With a verifier the server refuses an unsigned or
+/// substituted key or key share, and every site refuses forwarded X25519 keys that do not verify — so a server that
+/// substitutes keys to read the Shamir shares is caught.
+/// </summary>
+public sealed record LatticeOptions
+{
+    public static LatticeOptions Default { get; } = new();
+
+    /// <summary>Signs this site's setup messages; null sends empty signatures.</summary>
+    public IKeyAdvertisementSigner? Signer { get; init; }
+
+    /// <summary>When set, the server and the sites refuse setup messages whose signature does not verify.</summary>
+    public IKeyAdvertisementVerifier? Verifier { get; init; }
+
+    /// <summary>Builds lattice options from the masking ones (same hooks).</summary>
+    public static LatticeOptions From(MaskingOptions? masking) =>
+        masking is null ? Default : new LatticeOptions { Signer = masking.Signer, Verifier = masking.Verifier };
+}
 
 /// <summary>Which lattice encoding a <see cref="LatticeAggregationScheme"/> uses.</summary>
 public enum LatticeSchemeKind
@@ -21,11 +48,18 @@ public enum LatticeSchemeKind
 /// its public-key share p_i = −a·s_i + e_i on the public CRP a (derived from the session id), and Shamir-shares s_i
 /// t-of-n, each share AES-256-GCM-encrypted for its recipient under an X25519 + HKDF key (the server forwards only
 /// ciphertexts). The server sums the p_i into the collective public key, which reaches each site with its forwarded
-/// shares in the next message; the site combines them into its threshold share and forgets s_i. A site that drops
-/// during setup is out for the session; while ≥ t key holders remain, decryption works without it.</para>
-/// <para>Each round: "upload" — sites encrypt w·x under the collective key, the server adds ciphertexts as they
-/// arrive (memory O(length)); "decrypt" — the server fixes the active set (the first t contributors) and sends them
-/// the aggregate; each returns one smudged decryption share per ciphertext, and the server combines and decodes.</para>
+/// shares in the next message; the site keeps the shares per dealer (<c>DealerShareSet</c>) and keeps s_i. A site that
+/// drops during setup is out for the session; while ≥ t key holders remain, decryption works without it.</para>
+/// <para>Each round: "upload" — each site encrypts w·x under its OWN additive share s_i with a c1 = a common to all
+/// sites, expanded from a seed derived from (session, round, parameter set, ciphertext index), and uploads only
+/// c0_i = −a·s_i + e_i + m_i (plus the 32-byte seed): half the bytes of a public-key ciphertext, and fresh Gaussian
+/// noise only, so the planner needs fewer smudging bits and a smaller Q (key-homomorphic encryption of a·s + e;
+/// Boneh et al. CRYPTO 2013; the same idea as seeded symmetric uploads in the survey's item 12). The server adds the
+/// c0 parts as they arrive (memory O(length)): Σ c0_i with c1 = a is a ciphertext of Σ m_i under s_U = Σ_{i∈U} s_i,
+/// U the contributors. "decrypt" — the server fixes the active set (the first t contributors) and sends it U and the
+/// aggregate; each decryptor k computes its share F_U(k) = Σ_{i∈U} f_i(k) of s_U and returns one smudged decryption
+/// share per ciphertext, and the server combines and decodes. A contributor that drops before "decrypt" is covered
+/// by the others' Shamir shares of its s_i.</para>
 /// <para>Dropouts: a site that drops before or during upload is simply not in the sum. A site of the active set
 /// that drops during "decrypt" fails the round (<see cref="AggregationFailedException"/> naming it): its shares are
 /// bound to that active set and each key share gives at most one decryption share per ciphertext, because a second
@@ -37,7 +71,7 @@ public sealed class LatticeAggregationScheme : IAggregationScheme
     public const string CkksName = "ckks";
     public const string BfvName = "bfv";
 
-    public LatticeAggregationScheme(LatticeSchemeKind kind)
+    public LatticeAggregationScheme(LatticeSchemeKind kind, LatticeOptions? options = null)
     {
         if (!Enum.IsDefined(kind))
         {
@@ -45,13 +79,20 @@ public sealed class LatticeAggregationScheme : IAggregationScheme
         }
 
         Kind = kind;
+        Options = options ?? LatticeOptions.Default;
     }
 
     public static LatticeAggregationScheme Ckks() => new(LatticeSchemeKind.Ckks);
 
     public static LatticeAggregationScheme Bfv() => new(LatticeSchemeKind.Bfv);
 
+    public static LatticeAggregationScheme Ckks(LatticeOptions? options) => new(LatticeSchemeKind.Ckks, options);
+
+    public static LatticeAggregationScheme Bfv(LatticeOptions? options) => new(LatticeSchemeKind.Bfv, options);
+
     public LatticeSchemeKind Kind { get; }
+
+    public LatticeOptions Options { get; }
 
     public string Name => Kind == LatticeSchemeKind.Ckks ? CkksName : BfvName;
 
@@ -64,7 +105,7 @@ public sealed class LatticeAggregationScheme : IAggregationScheme
     public IAggregationServer CreateServer(SessionConfig config)
     {
         CheckThreshold(config);
-        return new LatticeAggregationServer(Kind, Name, config);
+        return new LatticeAggregationServer(Kind, Name, config, Options);
     }
 
     public IAggregationParticipant CreateParticipant(ParticipantId id, SessionConfig config)
@@ -75,7 +116,7 @@ public sealed class LatticeAggregationScheme : IAggregationScheme
             throw new ArgumentException($"'{id}' is not a site of session {config.SessionId}", nameof(id));
         }
 
-        return new LatticeParticipant(Kind, Name, id, config);
+        return new LatticeParticipant(Kind, Name, id, config, Options);
     }
 
     private static void CheckThreshold(SessionConfig config)
@@ -85,7 +126,14 @@ public sealed class LatticeAggregationScheme : IAggregationScheme
         if (config.Threshold < 2)
         {
             throw new ArgumentException(
-                $"the lattice schemes need a threshold of at least 2 (got {config.Threshold}): with 1-of-n sharing every site would hold the whole secret key",
+                $"--threshold (SessionConfig.Threshold) must be at least 2 for the lattice schemes, got {config.Threshold}: with 1-of-n sharing every site would hold the whole secret key",
+                nameof(config));
+        }
+
+        if (config.Threshold > config.Sites.Count)
+        {
+            throw new ArgumentException(
+                $"--threshold (SessionConfig.Threshold) is {config.Threshold}, above the {config.Sites.Count} sites of the session: nobody could ever decrypt",
                 nameof(config));
         }
     }

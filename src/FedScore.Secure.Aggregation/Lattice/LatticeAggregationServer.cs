@@ -19,13 +19,15 @@ internal sealed class LatticeAggregationServer : IAggregationServer
     private readonly LatticeSchemeKind _kind;
     private readonly string _scheme;
     private readonly SessionConfig _config;
+    private readonly LatticeOptions _options;
     private readonly HashSet<string> _usedRounds = new(StringComparer.Ordinal);
     private readonly HashSet<ParticipantId> _outForSession = [];
     private readonly Dictionary<ParameterSetId, KeySetup> _setups = [];
     private Round? _round;
 
-    public LatticeAggregationServer(LatticeSchemeKind kind, string scheme, SessionConfig config)
+    public LatticeAggregationServer(LatticeSchemeKind kind, string scheme, SessionConfig config, LatticeOptions options)
     {
+        _options = options;
         _kind = kind;
         _scheme = scheme;
         _config = config;
@@ -182,10 +184,17 @@ internal sealed class LatticeAggregationServer : IAggregationServer
 
     // ---- setup stage advertise-keys ----
 
-    private static void ReceiveAdvertisement(ref WireReader r, Round round, ParticipantId from, string stage)
+    private void ReceiveAdvertisement(ref WireReader r, Round round, ParticipantId from, string stage)
     {
         var key = new X25519PublicKey(r.ReadRaw(X25519.KeySize, "x25519-key"));
+        byte[] signature = r.ReadBytes("signature", MaxSignatureLength).ToArray();
         r.EnsureEnd();
+        if (_options.Verifier is { } verifier &&
+            !verifier.Verify(from, KeyAdvertisementPayload(_config, round.Setup.SetupRound, round.Plan.Id, from, key.Bytes.Span), signature))
+        {
+            throw new ProtocolViolationException(from, stage, "the key advertisement's signature does not verify");
+        }
+
         if (!X25519.IsValidPublicKey(key))
         {
             throw new ProtocolViolationException(from, stage, "advertised a public key of small order");
@@ -198,6 +207,7 @@ internal sealed class LatticeAggregationServer : IAggregationServer
         }
 
         setup.Keys[from] = key;
+        setup.Signatures[from] = signature;
     }
 
     private ServerOutbox EndAdvertise(Round round)
@@ -217,7 +227,7 @@ internal sealed class LatticeAggregationServer : IAggregationServer
         w.WriteVarUInt((ulong)parties.Count);
         foreach (ParticipantId s in parties)
         {
-            w.WriteParticipant(s).WriteRaw(setup.Keys[s].Bytes.Span);
+            w.WriteParticipant(s).WriteRaw(setup.Keys[s].Bytes.Span).WriteBytes(setup.Signatures[s]);
         }
 
         byte[] request = w.ToArray();
@@ -226,12 +236,21 @@ internal sealed class LatticeAggregationServer : IAggregationServer
 
     // ---- setup stage keygen ----
 
-    private static void ReceiveKeygen(ref WireReader r, Round round, ParticipantId from, string stage)
+    private void ReceiveKeygen(ref WireReader r, Round round, ParticipantId from, string stage)
     {
         KeySetup setup = round.Setup;
         RlweParameters p = round.Plan.Parameters;
         int polySize = LatticeSerializer.PolynomialSize(p);
-        PublicKeyShare share = LatticeSerializer.ReadPublicKeyShare(r.ReadBytes("pk-share", polySize + ShareHeaderAllowance), p, $"public-key share from {from}");
+        ReadOnlySpan<byte> shareBytes = r.ReadBytes("pk-share", polySize + ShareHeaderAllowance);
+        ReadOnlySpan<byte> shareSignature = r.ReadBytes("pk-share-signature", MaxSignatureLength);
+        if (_options.Verifier is { } verifier &&
+            !verifier.Verify(from, PublicKeySharePayload(_config, setup.SetupRound, setup.Id, from, shareBytes), shareSignature))
+        {
+            // A substituted p_i would change the collective public key to one the substitute can decrypt under.
+            throw new ProtocolViolationException(from, stage, "the public-key share's signature does not verify (substituted share?)");
+        }
+
+        PublicKeyShare share = LatticeSerializer.ReadPublicKeyShare(shareBytes, p, $"public-key share from {from}");
         if (share.Contributors != 1)
         {
             throw new ProtocolViolationException(from, stage, $"the public-key share claims {share.Contributors} contributors, expected 1");
@@ -397,7 +416,7 @@ internal sealed class LatticeAggregationServer : IAggregationServer
         return Advance(round, messages.Keys, UploadStage, messages);
     }
 
-    private static void ReceiveUpload(ref WireReader r, Round round, ParticipantId from, string stage)
+    private void ReceiveUpload(ref WireReader r, Round round, ParticipantId from, string stage)
     {
         LatticeRoundPlan plan = round.Plan;
         int count = r.ReadLength("ciphertexts", plan.Ciphertexts);
@@ -409,10 +428,16 @@ internal sealed class LatticeAggregationServer : IAggregationServer
         var cts = new Ciphertext[count];
         for (int c = 0; c < count; c++)
         {
-            Ciphertext ct = LatticeSerializer.ReadCiphertext(ref r, plan.Parameters);
+            // Every upload shares c1 with the running sum: copy it rather than re-expanding the seed per site.
+            Ciphertext ct = LatticeSerializer.ReadCiphertext(ref r, plan.Parameters, round.Sum?[c]);
             if (ct.Scale != plan.CiphertextScale || ct.Summands != 1)
             {
                 throw new ProtocolViolationException(from, stage, $"ciphertext {c} has scale 2^{Math.Log2(ct.Scale):0.###} and {ct.Summands} summands; a fresh upload at scale 2^{Math.Log2(plan.CiphertextScale):0.###} was expected");
+            }
+
+            if (!ct.IsSeeded || !ct.C1Seed.SequenceEqual(CommonSeed(_config, round.Spec.RoundId, plan.Id, c)))
+            {
+                throw new ProtocolViolationException(from, stage, $"ciphertext {c} does not use this round's shared c1 seed");
             }
 
             cts[c] = ct;
@@ -428,7 +453,7 @@ internal sealed class LatticeAggregationServer : IAggregationServer
             var evaluator = new Evaluator(plan.Parameters);
             for (int c = 0; c < count; c++)
             {
-                evaluator.AddInPlace(round.Sum[c], cts[c]);
+                evaluator.AddSharedC1InPlace(round.Sum[c], cts[c]);
             }
         }
 
@@ -458,6 +483,13 @@ internal sealed class LatticeAggregationServer : IAggregationServer
         WriteId(w, round.Plan.Id);
         w.WriteVarUInt((ulong)active.Count);
         foreach (ParticipantId s in active)
+        {
+            w.WriteParticipant(s);
+        }
+
+        // The aggregate is under the contributors' key s_U; the decryptors need U to pick their shares of it.
+        w.WriteVarUInt((ulong)contributors.Count);
+        foreach (ParticipantId s in contributors)
         {
             w.WriteParticipant(s);
         }
@@ -641,6 +673,9 @@ internal sealed class LatticeAggregationServer : IAggregationServer
         public PublicKeyCrp Crp { get; }
 
         public Dictionary<ParticipantId, X25519PublicKey> Keys { get; } = [];
+
+        /// <summary>Each party's signature over its key advertisement (empty when none), forwarded with the key.</summary>
+        public Dictionary<ParticipantId, byte[]> Signatures { get; } = [];
 
         public List<ParticipantId>? Parties { get; set; }
 

@@ -10,8 +10,9 @@ using static FedScore.Secure.Aggregation.Lattice.LatticeProtocol;
 namespace FedScore.Secure.Aggregation.Lattice;
 
 /// <summary>
-/// A site's side of the ckks / bfv schemes. Holds, per parameter set, its threshold key share (and during setup its
-/// additive secret and ephemeral X25519 key, forgotten once the threshold share exists). One round at a time; each
+/// A site's side of the ckks / bfv schemes. Holds, per parameter set, its additive secret s_i (it encrypts uploads)
+/// and the Shamir shares dealt to it, per dealer (during setup also an ephemeral X25519 key, forgotten once the
+/// shares are in). One round at a time; each
 /// stage is accepted once, in order, for the running round only; a round id is accepted once per session; and a
 /// decryption request is answered at most once per round (the library also refuses a second share per ciphertext).
 /// </summary>
@@ -20,14 +21,16 @@ internal sealed class LatticeParticipant : IAggregationParticipant
     private readonly LatticeSchemeKind _kind;
     private readonly string _scheme;
     private readonly SessionConfig _config;
+    private readonly LatticeOptions _options;
     private readonly Dictionary<string, (ReadOnlyMemory<double> Values, double Weight)> _inputs = new(StringComparer.Ordinal);
     private readonly HashSet<string> _usedRounds = new(StringComparer.Ordinal);
     private readonly HashSet<string> _decryptedRounds = new(StringComparer.Ordinal);
     private readonly Dictionary<ParameterSetId, SiteKeys> _keys = [];
     private RoundState? _round;
 
-    public LatticeParticipant(LatticeSchemeKind kind, string scheme, ParticipantId id, SessionConfig config)
+    public LatticeParticipant(LatticeSchemeKind kind, string scheme, ParticipantId id, SessionConfig config, LatticeOptions options)
     {
+        _options = options;
         _kind = kind;
         _scheme = scheme;
         Id = id;
@@ -137,7 +140,9 @@ internal sealed class LatticeParticipant : IAggregationParticipant
         new MessageHeader(_scheme, roundId, AdvertiseStage).WriteTo(w);
         w.WriteParticipant(Id);
         WriteId(w, id);
-        w.WriteRaw(keys.Ephemeral!.PublicKey.Bytes.Span);
+        ReadOnlySpan<byte> key = keys.Ephemeral!.PublicKey.Bytes.Span;
+        w.WriteRaw(key);
+        w.WriteBytes(_options.Signer?.Sign(Id, KeyAdvertisementPayload(_config, roundId, id, Id, key)) ?? []);
         return w.ToArray();
     }
 
@@ -155,9 +160,17 @@ internal sealed class LatticeParticipant : IAggregationParticipant
         {
             ParticipantId site = r.ReadParticipant("party");
             var key = new X25519PublicKey(r.ReadRaw(X25519.KeySize, "x25519-key"));
+            ReadOnlySpan<byte> signature = r.ReadBytes("signature", MaxSignatureLength);
             if (_config.IndexOf(site) == 0)
             {
                 throw Refuse(stage, $"lists '{site}', which is not a site of this session");
+            }
+
+            // A key the server substituted would let it open the Shamir shares sent to (or from) that site.
+            if (_options.Verifier is { } verifier &&
+                !verifier.Verify(site, KeyAdvertisementPayload(_config, round.RoundId, id, site, key.Bytes.Span), signature))
+            {
+                throw Refuse(stage, $"the key advertisement of '{site}' has an invalid signature (substituted key?)");
             }
 
             if (parties.Count > 0 && parties[^1].CompareTo(site) >= 0)
@@ -202,7 +215,9 @@ internal sealed class LatticeParticipant : IAggregationParticipant
         new MessageHeader(_scheme, round.RoundId, KeygenStage).WriteTo(w);
         w.WriteParticipant(Id);
         WriteId(w, id);
-        w.WriteBytes(pkShare).WriteVarUInt((ulong)(parties.Count - 1));
+        w.WriteBytes(pkShare);
+        w.WriteBytes(_options.Signer?.Sign(Id, PublicKeySharePayload(_config, keys.SetupRound, id, Id, pkShare)) ?? []);
+        w.WriteVarUInt((ulong)(parties.Count - 1));
         try
         {
             for (int j = 0; j < parties.Count; j++)
@@ -309,7 +324,8 @@ internal sealed class LatticeParticipant : IAggregationParticipant
         }
 
         LatticeRoundPlan.PreparedInput input = round.Input!;
-        Ciphertext[] cts = round.Plan.Encrypt(keys.Encryptor!, input);
+        string uploadRound = round.RoundId;
+        Ciphertext[] cts = round.Plan.Encrypt(keys.Encryptor!, input, c => CommonSeed(_config, uploadRound, id, c));
         input.Clear();
         round.Input = null;
 
@@ -330,9 +346,9 @@ internal sealed class LatticeParticipant : IAggregationParticipant
 
     /// <summary>
     /// Opens the forwarded shares f_i(j) (AES-GCM under the pairwise X25519/HKDF key, associated data binding
-    /// session, setup, parameter set, sender and recipient), adds the zero share for each key party that never dealt
-    /// (see <see cref="AbsentDealerShare"/>), combines them into this site's threshold share, and forgets the additive
-    /// secret and the ephemeral key. Any failure discards the setup: this site then takes no part in it.
+    /// session, setup, parameter set, sender and recipient), keeps them per dealer (a key party that never dealt is in no
+    /// contributor set, so it needs no stand-in share), and forgets the ephemeral key; the additive secret stays for
+    /// encrypting uploads. Any failure discards the setup: this site then takes no part in it.
     /// </summary>
     private void CompleteSetup(SiteKeys keys, LatticeRoundPlan plan, byte[] publicKey, List<ParticipantId> dealers, ReadOnlySpan<byte> message, Dictionary<ParticipantId, Range> forwarded, string stage)
     {
@@ -410,14 +426,8 @@ internal sealed class LatticeParticipant : IAggregationParticipant
                 }
             }
 
-            for (int j = 0; j < keys.Parties.Count; j++)
-            {
-                if (dealers.BinarySearch(keys.Parties[j]) < 0)
-                {
-                    received.Add(AbsentDealerShare.Create(p, j + 1, keys.Point));
-                }
-            }
-
+            // A key party that never dealt contributes nothing: its s_i is in no upload's key, so no decryption ever
+            // names it among the dealers U (shares are kept per dealer; see DealerShareSet).
             PublicKey pk;
             try
             {
@@ -428,10 +438,12 @@ internal sealed class LatticeParticipant : IAggregationParticipant
                 throw Discard(keys, stage, $"the collective public key is malformed: {e.Message}");
             }
 
-            keys.Threshold = new ShamirKeySharing(p, _config.Threshold, keys.Parties.Count).Combine(keys.Point, received);
+            _ = pk; // validated; uploads are encrypted under this site's additive share (shared-seed c1), not under pk
+            keys.Shares = new DealerShareSet(p, _config.Threshold, keys.Parties.Count, keys.Point, received);
+            received.Clear(); // ownership moved to the set
             keys.Holders = dealers;
             keys.PublicKeyBytes = publicKey;
-            keys.Encryptor = new Encryptor(p, pk);
+            keys.Encryptor = new Encryptor(p, keys.Additive.Secret);
             keys.ForgetSetupSecrets();
         }
         finally
@@ -452,6 +464,7 @@ internal sealed class LatticeParticipant : IAggregationParticipant
         ParameterSetId id = ReadId(ref r);
         CheckId(id, round, stage);
         List<ParticipantId> active = ReadSortedSites(ref r, _config, "active");
+        List<ParticipantId> contributors = ReadSortedSites(ref r, _config, "contributors");
         int count = r.ReadLength("ciphertexts", round.Plan.Ciphertexts);
         if (count != round.Plan.Ciphertexts)
         {
@@ -466,6 +479,14 @@ internal sealed class LatticeParticipant : IAggregationParticipant
         }
 
         r.EnsureEnd();
+        for (int c = 0; c < count; c++)
+        {
+            if (!cts[c].IsSeeded || !cts[c].C1Seed.SequenceEqual(CommonSeed(_config, round.RoundId, id, c)))
+            {
+                throw Refuse(stage, $"aggregate ciphertext {c} does not carry this round's shared c1");
+            }
+        }
+
         SiteKeys keys = _keys.TryGetValue(id, out SiteKeys? k) && k.Complete
             ? k
             : throw Refuse(stage, $"holds no threshold key for parameter set {id}");
@@ -490,6 +511,25 @@ internal sealed class LatticeParticipant : IAggregationParticipant
             points[i] = keys.Parties!.BinarySearch(active[i]) + 1;
         }
 
+        // The aggregate is under s_U, U = the contributors: every contributor must hold a share of this key, and at
+        // least t of them must be summed (the server learns only sums of ≥ t sites).
+        if (contributors.Count < _config.Threshold)
+        {
+            throw Refuse(stage, $"only {contributors.Count} contributors are listed; the threshold is {_config.Threshold}");
+        }
+
+        var dealerPoints = new int[contributors.Count];
+        for (int i = 0; i < contributors.Count; i++)
+        {
+            if (keys.Holders!.BinarySearch(contributors[i]) < 0)
+            {
+                throw Refuse(stage, $"contributor '{contributors[i]}' holds no share of this key");
+            }
+
+            dealerPoints[i] = keys.Parties!.BinarySearch(contributors[i]) + 1;
+        }
+
+        using ThresholdKeyShare share = keys.Shares!.ForDealers(dealerPoints);
         var dec = new CollectiveDecryptionProtocol(p, round.Plan.SmudgingBits);
         var w = new WireWriter(128 + count * (LatticeSerializer.PolynomialSize(p) + 96));
         new MessageHeader(_scheme, round.RoundId, DecryptStage).WriteTo(w);
@@ -498,7 +538,7 @@ internal sealed class LatticeParticipant : IAggregationParticipant
         w.WriteVarUInt((ulong)count);
         foreach (Ciphertext ct in cts)
         {
-            w.WriteBytes(LatticeSerializer.Write(dec.GenerateShare(keys.Threshold!, points, ct)));
+            w.WriteBytes(LatticeSerializer.Write(dec.GenerateShare(share, points, ct)));
         }
 
         EndRound();
@@ -642,20 +682,20 @@ internal sealed class LatticeParticipant : IAggregationParticipant
         /// <summary>The dealers, i.e. the parties that hold threshold shares of the collective key.</summary>
         public List<ParticipantId>? Holders { get; set; }
 
-        public ThresholdKeyShare? Threshold { get; set; }
+        /// <summary>The Shamir shares this site received, per dealer (decryption under the contributors' key).</summary>
+        public DealerShareSet? Shares { get; set; }
 
         public byte[]? PublicKeyBytes { get; set; }
 
         public Encryptor? Encryptor { get; set; }
 
-        public bool Complete => Threshold is not null;
+        public bool Complete => Shares is not null;
 
+        /// <summary>Forgets the share-channel key and the own share; the additive secret stays (it encrypts uploads).</summary>
         public void ForgetSetupSecrets()
         {
             Ephemeral?.Dispose();
             Ephemeral = null;
-            Additive?.Dispose();
-            Additive = null;
             Own?.Dispose();
             Own = null;
         }
@@ -663,8 +703,10 @@ internal sealed class LatticeParticipant : IAggregationParticipant
         public void Dispose()
         {
             ForgetSetupSecrets();
-            Threshold?.Dispose();
-            Threshold = null;
+            Additive?.Dispose();
+            Additive = null;
+            Shares?.Dispose();
+            Shares = null;
             Encryptor = null;
         }
 

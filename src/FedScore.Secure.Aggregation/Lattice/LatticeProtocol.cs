@@ -9,12 +9,14 @@ namespace FedScore.Secure.Aggregation.Lattice;
 /// <summary>
 /// Stages, labels, key derivations and wire pieces shared by the lattice server and participants.
 /// <code>
-/// advertise-keys  (setup) server → sites: header, param id, length, plan          site → server: header, id, param id, X25519 key
-/// keygen          (setup) server → sites: header, param id, [site, X25519 key]*   site → server: header, id, param id, pk share,
+/// advertise-keys  (setup) server → sites: header, param id, length, plan          site → server: header, id, param id, X25519 key, sig
+/// keygen          (setup) server → sites: header, param id, [site, X25519 key, sig]*
+///                                                                                 site → server: header, id, param id, pk share, sig,
 ///                                                                                                  [recipient, AEAD(Shamir share)]*
 /// upload          server → sites: header, param id, length, plan, flag[, cpk, dealers, [dealer, AEAD(share)]*]
-///                                                                                 site → server: header, id, param id, ciphertexts
-/// decrypt         server → active set: header, param id, active sites, aggregate  site → server: header, id, param id, shares
+///                                                                                 site → server: header, id, param id, ciphertexts (c0 + seed)
+/// decrypt         server → active set: header, param id, active sites, contributors, aggregate
+///                                                                                 site → server: header, id, param id, shares
 /// </code>
 /// The two setup stages run once per parameter set (normally once per session); the flag in "upload" carries the
 /// collective key and the forwarded encrypted shares until the site has acknowledged them by uploading.
@@ -34,6 +36,32 @@ internal static class LatticeProtocol
     private const string ShareKeyLabel = "FedScore.Secure/lattice/share-key/v1";
     private const string ShareAdLabel = "FedScore.Secure/lattice/share-ad/v1";
     private const string CrsLabel = "FedScore.Secure/lattice/collective-pk/v1";
+    private const string CommonSeedLabel = "FedScore.Secure/lattice/upload-c1/v1";
+    private const string AdvertisementLabel = "FedScore.Secure/lattice/key-advertisement/v1";
+    private const string PkShareLabel = "FedScore.Secure/lattice/public-key-share/v1";
+
+    /// <summary>Upper bound on a signature's size on the wire.</summary>
+    public const int MaxSignatureLength = 512;
+
+    /// <summary>What a site signs in "advertise-keys": its ephemeral X25519 key bound to session, setup round, parameter set and site.</summary>
+    public static byte[] KeyAdvertisementPayload(SessionConfig config, string setupRound, ParameterSetId id, ParticipantId site, ReadOnlySpan<byte> x25519Key)
+    {
+        var w = new WireWriter(160);
+        w.WriteString(AdvertisementLabel).WriteString(config.SessionId).WriteString(setupRound);
+        WriteId(w, id);
+        w.WriteParticipant(site).WriteRaw(x25519Key);
+        return w.ToArray();
+    }
+
+    /// <summary>What a site signs in "keygen": SHA-256 of its serialized public-key share, bound like the advertisement.</summary>
+    public static byte[] PublicKeySharePayload(SessionConfig config, string setupRound, ParameterSetId id, ParticipantId site, ReadOnlySpan<byte> pkShare)
+    {
+        var w = new WireWriter(192);
+        w.WriteString(PkShareLabel).WriteString(config.SessionId).WriteString(setupRound);
+        WriteId(w, id);
+        w.WriteParticipant(site).WriteRaw(System.Security.Cryptography.SHA256.HashData(pkShare));
+        return w.ToArray();
+    }
 
     public static string StageName(byte stage) => stage switch
     {
@@ -71,6 +99,21 @@ internal static class LatticeProtocol
         var w = new WireWriter(160);
         w.WriteString(ShareAdLabel).WriteByte(KeygenStage).WriteRaw(Context(config, setupRound, id, sender, recipient));
         return w.ToArray();
+    }
+
+    /// <summary>
+    /// The public 32-byte seed of c1 = a for ciphertext <paramref name="index"/> of a round's uploads: SHA-256 over
+    /// label, session, round, parameter set and index, so every site and the server derive the same a and no a repeats
+    /// within a session (round ids are single-use on both sides). Each site encrypts under its own additive key share
+    /// with this a and uploads only c0 (see <see cref="Crypto.Lattice.Rlwe.Encryptor.EncryptWithSharedSeed(Crypto.Lattice.Rlwe.Plaintext, ReadOnlySpan{byte})"/>).
+    /// </summary>
+    public static byte[] CommonSeed(SessionConfig config, string roundId, ParameterSetId id, int index)
+    {
+        var w = new WireWriter(128);
+        w.WriteString(CommonSeedLabel).WriteString(config.SessionId).WriteString(roundId);
+        WriteId(w, id);
+        w.WriteVarUInt((ulong)index);
+        return System.Security.Cryptography.SHA256.HashData(w.WrittenSpan);
     }
 
     public static void WriteId(WireWriter w, ParameterSetId id)

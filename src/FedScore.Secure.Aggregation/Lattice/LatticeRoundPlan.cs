@@ -69,8 +69,11 @@ internal abstract class LatticeRoundPlan
     /// </summary>
     public abstract PreparedInput Prepare(ReadOnlyMemory<double> values, double weight);
 
-    /// <summary>Encrypts a prepared input under the collective key into <see cref="Ciphertexts"/> ciphertexts.</summary>
-    public abstract Ciphertext[] Encrypt(Encryptor encryptor, PreparedInput input);
+    /// <summary>
+    /// Encrypts a prepared input into <see cref="Ciphertexts"/> ciphertexts with a key-share encryptor, ciphertext c
+    /// under the shared c1 expanded from <paramref name="seedFor"/>(c) (the planner sized the noise for that).
+    /// </summary>
+    public abstract Ciphertext[] Encrypt(Encryptor encryptor, PreparedInput input, Func<int, byte[]> seedFor);
 
     /// <summary>Decodes the collectively decrypted aggregate of <paramref name="contributors"/> sites.</summary>
     public abstract double[] Decode(IReadOnlyList<Plaintext> plaintexts, int contributors);
@@ -117,7 +120,7 @@ internal abstract class LatticeRoundPlan
         public CkksRoundPlan(int length, FixedPointRequirements requirements)
             : base(length, requirements)
         {
-            _plan = AggregationPlanner.PlanCkks(length, requirements);
+            _plan = AggregationPlanner.PlanCkks(length, requirements, sharedSeedUploads: true);
         }
 
         public override RlweParameters Parameters => _plan.Parameters;
@@ -152,8 +155,8 @@ internal abstract class LatticeRoundPlan
             return new PreparedInput(values, weight, null);
         }
 
-        public override Ciphertext[] Encrypt(Encryptor encryptor, PreparedInput input) =>
-            new CkksVectorCodec(_plan.Parameters, _plan.Scale).Encrypt(encryptor, input.Values.Span, input.Weight);
+        public override Ciphertext[] Encrypt(Encryptor encryptor, PreparedInput input, Func<int, byte[]> seedFor) =>
+            new CkksVectorCodec(_plan.Parameters, _plan.Scale).Encrypt(encryptor, input.Values.Span, input.Weight, seedFor);
 
         public override double[] Decode(IReadOnlyList<Plaintext> plaintexts, int contributors)
         {
@@ -170,7 +173,7 @@ internal abstract class LatticeRoundPlan
         public PackedBfvRoundPlan(int length, FixedPointRequirements requirements)
             : base(length, requirements)
         {
-            _plan = AggregationPlanner.PlanPackedBfv(length, requirements);
+            _plan = AggregationPlanner.PlanPackedBfv(length, requirements, sharedSeedUploads: true);
         }
 
         public override RlweParameters Parameters => _plan.Parameters;
@@ -191,8 +194,8 @@ internal abstract class LatticeRoundPlan
             return new PreparedInput(values, weight, q);
         }
 
-        public override Ciphertext[] Encrypt(Encryptor encryptor, PreparedInput input) =>
-            new PackedBfvEncoder(_plan.Parameters, _plan.Bias).EncryptVector(encryptor, input.FixedPoint!);
+        public override Ciphertext[] Encrypt(Encryptor encryptor, PreparedInput input, Func<int, byte[]> seedFor) =>
+            new PackedBfvEncoder(_plan.Parameters, _plan.Bias).EncryptVector(encryptor, input.FixedPoint!, seedFor);
 
         public override double[] Decode(IReadOnlyList<Plaintext> plaintexts, int contributors)
         {

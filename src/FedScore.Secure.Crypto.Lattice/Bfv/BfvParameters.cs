@@ -71,5 +71,25 @@ public sealed class BfvParameters : RlweParameters
         PlainModulus = Primes.NextNttPrimeBelow(20, 4096, []),
     });
 
+    /// <summary>N = 8192, Q = {43, 43, 44, 44, 44} (218 bits, the 128-bit maximum; SEAL's BFVDefault(8192) sizes), 20-bit batching t.</summary>
+    public static BfvParameters Example128BitLogN13 => s_logN13.Value;
+
+    /// <summary>N = 16384, Q = {48, 48, 48, 49 ×6} (438 bits; SEAL's BFVDefault(16384) sizes), 20-bit batching t.</summary>
+    public static BfvParameters Example128BitLogN14 => s_logN14.Value;
+
+    private static readonly Lazy<BfvParameters> s_logN13 = new(() => Create(new BfvParametersLiteral
+    {
+        LogN = 13,
+        LogQ = [43, 43, 44, 44, 44],
+        PlainModulus = Primes.NextNttPrimeBelow(20, 8192, []),
+    }));
+
+    private static readonly Lazy<BfvParameters> s_logN14 = new(() => Create(new BfvParametersLiteral
+    {
+        LogN = 14,
+        LogQ = [48, 48, 48, 49, 49, 49, 49, 49, 49],
+        PlainModulus = Primes.NextNttPrimeBelow(20, 16384, []),
+    }));
+
     private protected override void DescribeSchemeFields(StringBuilder sb) => sb.Append("t=").Append(PlainModulus);
 }

@@ -137,13 +137,17 @@ public sealed class PackedBfvEncoder
     public int CiphertextCount(int length) => (length + Capacity - 1) / Capacity;
 
     /// <summary>Encrypts a vector of any length into ⌈length / (N·lanes)⌉ ciphertexts.</summary>
-    public Ciphertext[] EncryptVector(Encryptor encryptor, ReadOnlySpan<long> values)
+    public Ciphertext[] EncryptVector(Encryptor encryptor, ReadOnlySpan<long> values) => EncryptVector(encryptor, values, null);
+
+    /// <summary>As <see cref="EncryptVector(Encryptor, ReadOnlySpan{long})"/>, with the shared seed of each ciphertext index (null: own randomness).</summary>
+    public Ciphertext[] EncryptVector(Encryptor encryptor, ReadOnlySpan<long> values, Func<int, byte[]>? seedFor)
     {
         ArgumentNullException.ThrowIfNull(encryptor);
         var result = new Ciphertext[CiphertextCount(values.Length)];
         for (int c = 0; c < result.Length; c++)
         {
-            result[c] = encryptor.Encrypt(Encode(values.Slice(c * Capacity, Math.Min(Capacity, values.Length - c * Capacity))));
+            Plaintext pt = Encode(values.Slice(c * Capacity, Math.Min(Capacity, values.Length - c * Capacity)));
+            result[c] = seedFor is null ? encryptor.Encrypt(pt) : encryptor.EncryptWithSharedSeed(pt, seedFor(c));
         }
 
         return result;

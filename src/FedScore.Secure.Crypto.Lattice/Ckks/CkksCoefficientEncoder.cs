@@ -97,13 +97,17 @@ public sealed class CkksCoefficientEncoder
     public void Decode(Plaintext plaintext, Span<double> destination)
     {
         ArgumentNullException.ThrowIfNull(plaintext);
-        _parameters.Basis.ToCenteredDoubles(plaintext.Poly, _scratch);
-        int count = Math.Min(destination.Length, _parameters.N);
+        ParamCheck.Same(_parameters, plaintext.Parameters, nameof(plaintext));
         double inv = 1.0 / plaintext.Scale;
-        for (int k = 0; k < count; k++)
+        if (destination.Length >= _parameters.N)
         {
-            destination[k] = _scratch[k] * inv;
+            // One pass: CRT lift, sign and 1/Δ fused (no scratch copy).
+            _parameters.Basis.ToCenteredDoubles(plaintext.Poly, destination, inv);
+            return;
         }
+
+        _parameters.Basis.ToCenteredDoubles(plaintext.Poly, _scratch, inv);
+        _scratch.AsSpan(0, destination.Length).CopyTo(destination);
     }
 
     /// <summary>

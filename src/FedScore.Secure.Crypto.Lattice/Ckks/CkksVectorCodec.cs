@@ -30,7 +30,15 @@ public sealed class CkksVectorCodec
     public int CiphertextCount(int length) => (length + _parameters.N - 1) / _parameters.N;
 
     /// <summary>Encrypts w·x chunk by chunk (the weight is applied in clear before encoding, so it adds no noise).</summary>
-    public Ciphertext[] Encrypt(Encryptor encryptor, ReadOnlySpan<double> values, double weight = 1)
+    public Ciphertext[] Encrypt(Encryptor encryptor, ReadOnlySpan<double> values, double weight = 1) =>
+        Encrypt(encryptor, values, weight, null);
+
+    /// <summary>
+    /// As <see cref="Encrypt(Encryptor, ReadOnlySpan{double}, double)"/> with a key-share encryptor and the shared
+    /// seed of each ciphertext index (<see cref="Encryptor.EncryptWithSharedSeed(Plaintext, ReadOnlySpan{byte})"/>),
+    /// or with the encryptor's own randomness when <paramref name="seedFor"/> is null.
+    /// </summary>
+    public Ciphertext[] Encrypt(Encryptor encryptor, ReadOnlySpan<double> values, double weight, Func<int, byte[]>? seedFor)
     {
         ArgumentNullException.ThrowIfNull(encryptor);
         if (!double.IsFinite(weight))
@@ -51,7 +59,7 @@ public sealed class CkksVectorCodec
             }
 
             _encoder.Encode(w, Scale, pt);
-            result[c] = encryptor.Encrypt(pt);
+            result[c] = seedFor is null ? encryptor.Encrypt(pt) : encryptor.EncryptWithSharedSeed(pt, seedFor(c));
         }
 
         return result;

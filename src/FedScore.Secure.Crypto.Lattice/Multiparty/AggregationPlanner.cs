@@ -51,11 +51,13 @@ public static class AggregationPlanner
     public const int DefaultStatisticalSecurity = 40;
 
     /// <summary>
+    /// With <c>sharedSeedUploads</c> the noise is that of shared-seed symmetric uploads under additive key shares
+    /// (<see cref="NoiseBounds.SharedSeedCiphertextNoise"/>) instead of public-key encryptions under the collective key.
     /// CKKS: Δ = 2^⌈log2((B_dec + n/2)/ε)⌉ so that noise and the n sites' rounding stay within ε (the requested
     /// <see cref="FixedPointRequirements.MaxAbsError"/>, or 2^-(f+1)·n for a fractional-bit requirement); Q must exceed
     /// 2·(Δ·n·W·B + B_dec) by a safety bit. ErrorBound adds the double-precision terms (n·W·B·2^-49).
     /// </summary>
-    public static CkksAggregationPlan PlanCkks(int length, FixedPointRequirements requirements, int statisticalSecurity = DefaultStatisticalSecurity)
+    public static CkksAggregationPlan PlanCkks(int length, FixedPointRequirements requirements, int statisticalSecurity = DefaultStatisticalSecurity, bool sharedSeedUploads = false)
     {
         ArgumentNullException.ThrowIfNull(requirements);
         CheckLength(length);
@@ -71,7 +73,7 @@ public static class AggregationPlanner
         for (int logN = 10; logN <= 15; logN++)
         {
             int n = 1 << logN;
-            double bCt = NoiseBounds.CiphertextNoise(n, sites, sites);
+            double bCt = sharedSeedUploads ? NoiseBounds.SharedSeedCiphertextNoise(sites) : NoiseBounds.CiphertextNoise(n, sites, sites);
             int smudge = NoiseBounds.SmudgingBits(n, bCt, statisticalSecurity);
             double bDec = NoiseBounds.DecryptedNoise(bCt, sites, smudge);
             double logScale = Math.Ceiling(Math.Log2((bDec + sites * 0.5) / (epsilon - floatError)));
@@ -127,7 +129,7 @@ public static class AggregationPlanner
     /// allows (B_dec &lt; Δ/2 with a safety bit, Δ = ⌊Q/t⌋); among N = 1024 … 32768 with the full 128-bit modulus the
     /// one with the fewest total bytes for <paramref name="length"/> values wins (ties: smaller N).
     /// </summary>
-    public static PackedBfvAggregationPlan PlanPackedBfv(int length, FixedPointRequirements requirements, int statisticalSecurity = DefaultStatisticalSecurity)
+    public static PackedBfvAggregationPlan PlanPackedBfv(int length, FixedPointRequirements requirements, int statisticalSecurity = DefaultStatisticalSecurity, bool sharedSeedUploads = false)
     {
         ArgumentNullException.ThrowIfNull(requirements);
         CheckLength(length);
@@ -157,7 +159,7 @@ public static class AggregationPlanner
 
             int[] logQ = Enumerable.Repeat(bits, l).ToArray();
             double log2Q = Ring.Primes.Generate(logQ, n).Sum(q => Math.Log2(q));
-            double bCt = NoiseBounds.CiphertextNoise(n, sites, sites);
+            double bCt = sharedSeedUploads ? NoiseBounds.SharedSeedCiphertextNoise(sites) : NoiseBounds.CiphertextNoise(n, sites, sites);
             int smudge = NoiseBounds.SmudgingBits(n, bCt, statisticalSecurity);
             double bDec = NoiseBounds.DecryptedNoise(bCt, sites, smudge);
             int k = (int)Math.Floor(log2Q - Math.Log2(bDec) - 3);

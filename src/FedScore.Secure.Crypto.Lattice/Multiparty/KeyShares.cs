@@ -77,13 +77,14 @@ public sealed class ThresholdKeyShare : IDisposable
     private readonly RnsPolynomial _value;
     private bool _disposed;
 
-    internal ThresholdKeyShare(RlweParameters parameters, int point, int threshold, int parties, RnsPolynomial value)
+    internal ThresholdKeyShare(RlweParameters parameters, int point, int threshold, int parties, RnsPolynomial value, ShareLedger? ledger = null)
     {
         Parameters = parameters;
         Point = point;
         Threshold = threshold;
         Parties = parties;
         _value = value;
+        Ledger = ledger ?? new ShareLedger();
     }
 
     public RlweParameters Parameters { get; }
@@ -95,7 +96,7 @@ public sealed class ThresholdKeyShare : IDisposable
 
     public int Parties { get; }
 
-    internal ShareLedger Ledger { get; } = new();
+    internal ShareLedger Ledger { get; }
 
     internal RnsPolynomial Value
     {

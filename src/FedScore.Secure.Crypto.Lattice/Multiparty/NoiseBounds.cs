@@ -28,6 +28,21 @@ public static class NoiseBounds
     }
 
     /// <summary>
+    /// Bound on |v| of a sum of <paramref name="summands"/> shared-seed symmetric encryptions (each party encrypts
+    /// under its own key share with a common c1, <see cref="Rlwe.Encryptor.EncryptWithSharedSeed(Rlwe.Plaintext, ReadOnlySpan{byte})"/>):
+    /// v = Σ e_i, Var(v_k) = S·σ², no key-dependent terms; 12 standard deviations as for <see cref="CiphertextNoise"/>.
+    /// </summary>
+    public static double SharedSeedCiphertextNoise(int summands)
+    {
+        if (summands < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(summands), "summands must be positive");
+        }
+
+        return TailSigmas * Ring.Sampler.Sigma * Math.Sqrt(summands);
+    }
+
+    /// <summary>
     /// Bits b of the uniform smudging noise in [−2^b, 2^b) each decryptor adds to its share, such that the
     /// released plaintext hides the ciphertext noise v (|v_k| ≤ B) within statistical distance 2^-λ:
     /// per coefficient SD(U, v_k + U) = |v_k| / 2^(b+1), summed over N coefficients ≤ N·B / 2^(b+1); so

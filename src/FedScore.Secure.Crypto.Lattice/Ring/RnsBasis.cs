@@ -137,51 +137,23 @@ public sealed class RnsBasis
 
     /// <summary>
     /// Centred lift of each coefficient of a polynomial in coefficient form to a double (exact up to the final
-    /// double rounding: negative values are built from the digit-wise complement Q−1−x, which never borrows).
+    /// double rounding: the integer is reconstructed exactly by Garner's algorithm before any rounding).
     /// </summary>
-    public void ToCenteredDoubles(RnsPolynomial poly, Span<double> destination)
+    public void ToCenteredDoubles(RnsPolynomial poly, Span<double> destination) => ToCenteredDoubles(poly, destination, 1.0);
+
+    /// <summary>
+    /// As <see cref="ToCenteredDoubles(RnsPolynomial, Span{double})"/>, each value multiplied by
+    /// <paramref name="multiplier"/> (CKKS passes 1/Δ, so decoding is one pass). Vectorised; see <see cref="CrtToDouble"/>.
+    /// </summary>
+    public void ToCenteredDoubles(RnsPolynomial poly, Span<double> destination, double multiplier)
     {
         CheckCoefficientForm(poly);
-        int n = N;
-        if (destination.Length < n)
+        if (destination.Length < N)
         {
             throw new ArgumentException("destination too short", nameof(destination));
         }
 
-        if (Count == 1)
-        {
-            ulong q = QArray[0];
-            ulong half = q >> 1;
-            ReadOnlySpan<ulong> c = poly.Limb(0);
-            for (int k = 0; k < n; k++)
-            {
-                ulong v = c[k];
-                destination[k] = v > half ? -(double)(q - v) : v;
-            }
-
-            return;
-        }
-
-        Span<ulong> residues = stackalloc ulong[Count];
-        Span<ulong> digits = stackalloc ulong[Count];
-        for (int k = 0; k < n; k++)
-        {
-            for (int i = 0; i < Count; i++)
-            {
-                residues[i] = poly.Data[i * n + k];
-            }
-
-            MixedRadix(residues, digits);
-            bool negative = IsNegative(digits);
-            double acc = 0;
-            for (int i = Count - 1; i >= 0; i--)
-            {
-                ulong d = negative ? QArray[i] - 1 - digits[i] : digits[i];
-                acc = acc * QArray[i] + d;
-            }
-
-            destination[k] = negative ? -(acc + 1) : acc;
-        }
+        CrtToDouble.Lift(this, poly.Data, destination, multiplier, _halfDigits, _garnerInv, _garnerInvShoup, _garnerOffset);
     }
 
     /// <summary>Exact centred lift of one coefficient, in (−Q/2, Q/2].</summary>

@@ -31,8 +31,8 @@ public sealed class Decryptor
         RnsBasis basis = _parameters.Basis;
         RnsPolynomial m = destination.Poly;
         m.IsNtt = true;
-        PolyArith.MulCoeffs(basis, ciphertext.C1, _secretKey.Value, m);
-        PolyArith.Add(basis, m, ciphertext.C0, m);
+        // m = c0 + c1·s in one pass with s's precomputed Shoup companions, then back to coefficients.
+        PolyArith.MulShoupAdd(basis, ciphertext.C1, _secretKey.Value, _secretKey.Shoup, ciphertext.C0, m);
         PolyArith.NttInverse(basis, m);
         destination.Scale = ciphertext.Scale;
     }

@@ -29,6 +29,25 @@ public sealed class Evaluator
         destination.SetSeed(null);
     }
 
+    /// <summary>
+    /// acc.c0 += b.c0 for two ciphertexts that share c1 = a (same seed): the parties' c0 = −a·s_i + e_i + m_i add up
+    /// to a ciphertext of Σ m_i under s = Σ s_i whose c1 stays a (see <see cref="Encryptor.EncryptWithSharedSeed(Plaintext, ReadOnlySpan{byte})"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">Either is not seeded, or the seeds differ.</exception>
+    public void AddSharedC1InPlace(Ciphertext acc, Ciphertext b)
+    {
+        Check(acc, nameof(acc));
+        Check(b, nameof(b));
+        CheckScales(acc, b);
+        if (!acc.IsSeeded || !b.IsSeeded || !acc.C1Seed.SequenceEqual(b.C1Seed))
+        {
+            throw new ArgumentException("ciphertexts do not share the same seeded c1");
+        }
+
+        PolyArith.Add(_parameters.Basis, acc.C0, b.C0, acc.C0);
+        acc.Summands += b.Summands;
+    }
+
     public void Sub(Ciphertext a, Ciphertext b, Ciphertext destination)
     {
         Check(a, nameof(a));

@@ -30,12 +30,31 @@ public sealed class SecretKey : IDisposable
 
     public bool IsDisposed => _disposed;
 
+    /// <summary>
+    /// Shoup companions ⌊s·2^64/q⌋ of s (computed on first use): decryption multiplies by the fixed s, so one high
+    /// product per coefficient suffices instead of a Barrett reduction. Derived from s, so secret and wiped with it.
+    /// </summary>
+    internal ulong[] Shoup
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _shoup ??= ShoupCompanions.Of(Parameters, _s);
+        }
+    }
+
+    private ulong[]? _shoup;
+
     public void Dispose()
     {
         if (!_disposed)
         {
             _disposed = true;
             _s.Clear();
+            if (_shoup is not null)
+            {
+                System.Security.Cryptography.CryptographicOperations.ZeroMemory(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_shoup.AsSpan()));
+            }
         }
     }
 
@@ -64,24 +83,9 @@ public sealed class PublicKey
 
     /// <summary>Shoup companions of p0 and p1 (computed once): encryption multiplies by the fixed key polynomials,
     /// so one high product per coefficient suffices instead of a Barrett reduction.</summary>
-    internal (ulong[] P0, ulong[] P1) Shoup => _shoup ??= (ShoupOf(P0), ShoupOf(P1));
+    internal (ulong[] P0, ulong[] P1) Shoup => _shoup ??= (ShoupCompanions.Of(Parameters, P0), ShoupCompanions.Of(Parameters, P1));
 
     private (ulong[] P0, ulong[] P1)? _shoup;
-
-    private ulong[] ShoupOf(RnsPolynomial p)
-    {
-        var r = new ulong[p.Data.Length];
-        for (int i = 0; i < p.Count; i++)
-        {
-            ulong q = Parameters.Moduli[i];
-            for (int k = 0; k < p.N; k++)
-            {
-                r[i * p.N + k] = ModArith.ShoupPrecompute(p.Data[i * p.N + k], q);
-            }
-        }
-
-        return r;
-    }
 
     public override string ToString() => $"PublicKey({Parameters.Id})";
 }
@@ -95,5 +99,24 @@ internal static class ParamCheck
         {
             throw new ArgumentException($"object is for parameter set {actual.Id}, expected {expected.Id}", paramName);
         }
+    }
+}
+
+/// <summary>Shoup companions of every coefficient of a fixed polynomial (Shoup, NTL; Harvey 2014, Alg. 2).</summary>
+internal static class ShoupCompanions
+{
+    public static ulong[] Of(RlweParameters parameters, RnsPolynomial p)
+    {
+        var r = new ulong[p.Data.Length];
+        for (int i = 0; i < p.Count; i++)
+        {
+            ulong q = parameters.Basis.QArray[i];
+            for (int k = 0; k < p.N; k++)
+            {
+                r[i * p.N + k] = ModArith.ShoupPrecompute(p.Data[i * p.N + k], q);
+            }
+        }
+
+        return r;
     }
 }

@@ -121,7 +121,14 @@ public static class LatticeSerializer
     }
 
     /// <summary>Reads one ciphertext from a larger message (does not require the end of input).</summary>
-    public static Ciphertext ReadCiphertext(ref WireReader r, RlweParameters parameters)
+    public static Ciphertext ReadCiphertext(ref WireReader r, RlweParameters parameters) => ReadCiphertext(ref r, parameters, null);
+
+    /// <summary>
+    /// As <see cref="ReadCiphertext(ref WireReader, RlweParameters)"/>; when the ciphertext is seeded with the same seed
+    /// as <paramref name="sameSeedAs"/>, c1 is copied from it instead of being re-expanded (an aggregator reading many
+    /// uploads that share c1 pays the AES expansion once). The result is identical either way.
+    /// </summary>
+    public static Ciphertext ReadCiphertext(ref WireReader r, RlweParameters parameters, Ciphertext? sameSeedAs)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ReadHeader(ref r, LatticeObjectKind.Ciphertext, parameters);
@@ -149,7 +156,15 @@ public static class LatticeSerializer
         if (flags == 1)
         {
             byte[] seed = r.ReadRaw(Prng.SeedSize, "c1 seed").ToArray();
-            Encryptor.ExpandSeed(parameters, seed, ct.C1);
+            if (sameSeedAs is { IsSeeded: true } template && template.Parameters.Id == parameters.Id && template.C1Seed.SequenceEqual(seed))
+            {
+                ct.C1.CopyFrom(template.C1);
+            }
+            else
+            {
+                Encryptor.ExpandSeed(parameters, seed, ct.C1);
+            }
+
             ct.SetSeed(seed);
         }
         else

@@ -15,7 +15,7 @@ public sealed class LatticePrivacyTests
 {
     private static readonly Type[] s_secretTypes =
     [
-        typeof(SecretKey), typeof(AdditiveKeyShare), typeof(ThresholdKeyShare), typeof(ShamirShare),
+        typeof(SecretKey), typeof(AdditiveKeyShare), typeof(ThresholdKeyShare), typeof(ShamirShare), typeof(DealerShareSet),
         typeof(X25519PrivateKey), typeof(AeadKey), typeof(SharedSecret),
     ];
 
@@ -76,8 +76,8 @@ public sealed class LatticePrivacyTests
 
         // No secret type is reachable from the server object, after setup and a round with a dropout.
         Assert.False(Reaches(sim.Server, s_secretTypes), "the server holds (a reference to) secret key material");
-        // The walk does find secrets where they are: every site that finished setup holds its threshold share.
-        Assert.True(Reaches(sim.Participants["site-01"], typeof(ThresholdKeyShare)));
+        // The walk does find secrets where they are: every site that finished setup holds its dealers' shares.
+        Assert.True(Reaches(sim.Participants["site-01"], typeof(DealerShareSet)));
 
         // On the wire, a Shamir share's serialized header ('L' 'H' v1, kind 5, parameter-set id) never appears in
         // clear, while ciphertext and public-key-share headers do (so the search would see a clear share).

@@ -53,6 +53,23 @@ public sealed class ParametersTests
     }
 
     [Fact]
+    public void SealComparisonPresetsHaveTheBenchmarkedShapes()
+    {
+        // The SEAL 4.4 rows the benchmarks are compared with: CKKS N=4096 log Q=109, N=8192/16384 log Q=140 (140 is
+        // within the 218/438-bit bounds), BFV N=4096/8192/16384 at the BFVDefault sizes with a 20-bit batching t.
+        Assert.Equal((4096, 109), (CkksParameters.Example128BitLogN12LogQ109.N, CkksParameters.Example128BitLogN12LogQ109.Log2Q));
+        Assert.Equal((8192, 140), (CkksParameters.Example128BitLogN13LogQ140.N, CkksParameters.Example128BitLogN13LogQ140.Log2Q));
+        Assert.Equal((16384, 140), (CkksParameters.Example128BitLogN14LogQ140.N, CkksParameters.Example128BitLogN14LogQ140.Log2Q));
+        foreach ((BfvParameters b, int n, int logQ) in new[] { (BfvParameters.Example128BitLogN12, 4096, 109), (BfvParameters.Example128BitLogN13, 8192, 218), (BfvParameters.Example128BitLogN14, 16384, 438) })
+        {
+            Assert.Equal((n, logQ), (b.N, b.Log2Q));
+            Assert.Equal(20, System.Numerics.BitOperations.Log2(b.PlainModulus) + 1);
+            Assert.True(b.SupportsBatching);
+            Assert.False(b.IsInsecureForTesting);
+        }
+    }
+
+    [Fact]
     public void ParameterSetIdIsStableAndSeparatesDifferentSets()
     {
         var lit = new CkksParametersLiteral { LogN = 12, LogQ = [60, 49], LogScale = 40 };
