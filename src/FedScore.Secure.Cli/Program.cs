@@ -22,6 +22,7 @@ public static class Program
             KeygenCommand.Create(context),
             ReproduceCommand.Create(context),
             EmrCommand.Create(context),
+            BenchNetworkCommand.Create(context),
         };
 
         ParseResult parse = root.Parse(args);

@@ -27,6 +27,7 @@ public sealed class FederationServerHost : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<ParticipantId, SiteConnection> _connections = new();
     private readonly HelloReplayGuard _replayGuard;
+    private readonly ConcurrentDictionary<ParticipantId, TrafficCounter> _traffic = new();
     private readonly SemaphoreSlim _exchangeLock = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private readonly object _signalLock = new();
@@ -56,6 +57,13 @@ public sealed class FederationServerHost : IAsyncDisposable
 
     /// <summary>Sites currently connected with a verified hello, sorted.</summary>
     public IReadOnlyList<ParticipantId> ConnectedSites => _connections.Keys.Order().ToArray();
+
+    /// <summary>
+    /// gRPC traffic per roster site since the server started (a snapshot; take two and subtract with
+    /// <see cref="SiteTraffic.Since"/> to measure one round). Sites that never connected are absent.
+    /// </summary>
+    public IReadOnlyDictionary<ParticipantId, SiteTraffic> Traffic =>
+        _traffic.ToDictionary(kv => kv.Key, kv => kv.Value.Snapshot());
 
     /// <summary>Starts listening. Refuses a non-loopback address without TLS.</summary>
     public static async Task<FederationServerHost> StartAsync(FederationServerOptions options, CancellationToken cancellationToken = default)
@@ -150,7 +158,24 @@ public sealed class FederationServerHost : IAsyncDisposable
     internal async Task<IReadOnlyDictionary<ParticipantId, SiteReply>> ExchangeDetailedAsync(
         FrameKind kind, IReadOnlyDictionary<ParticipantId, byte[]> messages, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        var results = new Dictionary<ParticipantId, SiteReply>();
+        await ExchangeStreamingAsync(kind, messages, timeout, (site, reply) => results[site] = reply, cancellationToken).ConfigureAwait(false);
+        return results;
+    }
+
+    /// <summary>
+    /// As <see cref="ExchangeAsync"/>, but each verified reply is handed to <paramref name="onReply"/> as soon as it has
+    /// arrived instead of being held until every site has answered: the caller folds it and lets it go, so the server
+    /// holds O(replies in flight), not O(sites × reply size). Calls to <paramref name="onReply"/> never overlap (they
+    /// are serialized), so it may update non-thread-safe state such as an <c>IAggregationServer</c>; it must be quick
+    /// and must not block on the network. An exception it throws fails the exchange.
+    /// </summary>
+    internal async Task ExchangeStreamingAsync(
+        FrameKind kind, IReadOnlyDictionary<ParticipantId, byte[]> messages, TimeSpan timeout,
+        Action<ParticipantId, SiteReply> onReply, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(messages);
+        ArgumentNullException.ThrowIfNull(onReply);
         if (kind == FrameKind.Shutdown)
         {
             throw new ArgumentException("use SendShutdownAsync for shutdown frames", nameof(kind));
@@ -175,11 +200,18 @@ public sealed class FederationServerHost : IAsyncDisposable
             ulong sequence = (ulong)Interlocked.Increment(ref _sequence);
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
             cts.CancelAfter(timeout);
-            var results = new ConcurrentDictionary<ParticipantId, SiteReply>();
-            await Task.WhenAll(messages.Select(kv => ExchangeWithAsync(kv.Key, sequence, kind, kv.Value, timeout, results, cts.Token)))
+            var deliver = new object();
+            void Deliver(ParticipantId site, SiteReply reply)
+            {
+                lock (deliver)
+                {
+                    onReply(site, reply);
+                }
+            }
+
+            await Task.WhenAll(messages.Select(kv => ExchangeWithAsync(kv.Key, sequence, kind, kv.Value, timeout, Deliver, cts.Token)))
                 .ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
-            return results;
         }
         finally
         {
@@ -189,7 +221,7 @@ public sealed class FederationServerHost : IAsyncDisposable
 
     private async Task ExchangeWithAsync(
         ParticipantId site, ulong sequence, FrameKind kind, byte[] message, TimeSpan timeout,
-        ConcurrentDictionary<ParticipantId, SiteReply> results, CancellationToken cancellationToken)
+        Action<ParticipantId, SiteReply> deliver, CancellationToken cancellationToken)
     {
         await Task.Yield();
         if (!_connections.TryGetValue(site, out SiteConnection? connection))
@@ -198,22 +230,26 @@ public sealed class FederationServerHost : IAsyncDisposable
             return;
         }
 
+        SiteReply reply;
         try
         {
-            SiteReply reply = await connection.RequestAsync(sequence, kind, message, cancellationToken).ConfigureAwait(false);
-            results[site] = reply;
-            Report(FederationEventKind.SiteAnswered, site, sequence,
-                $"{reply.Payload.Length} bytes in {reply.RoundTrip.TotalMilliseconds:0} ms");
+            reply = await connection.RequestAsync(sequence, kind, message, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
             Report(FederationEventKind.SiteDropped, site, sequence,
                 _stopping.IsCancellationRequested ? "server stopping" : $"no answer within {timeout.TotalSeconds:0.#} s (or cancelled)");
+            return;
         }
         catch (SiteUnavailableException e)
         {
             Report(FederationEventKind.SiteDropped, site, sequence, e.Message);
+            return;
         }
+
+        deliver(site, reply);
+        Report(FederationEventKind.SiteAnswered, site, sequence,
+            $"{reply.Payload.Length} bytes in {reply.RoundTrip.TotalMilliseconds:0} ms");
     }
 
     /// <summary>The body of the Connect call: verify the hello, register the site, then read its frames.</summary>
@@ -224,7 +260,9 @@ public sealed class FederationServerHost : IAsyncDisposable
         Hello hello = await ReadHelloAsync(requests, context, callCts.Token).ConfigureAwait(false);
         (ParticipantId site, SiteVerificationKey key) = VerifyHello(hello, context.Peer);
 
-        var connection = new SiteConnection(site, key, _options.SessionId, responses, _options.Limits, callCts.Token);
+        TrafficCounter traffic = _traffic.GetOrAdd(site, _ => new TrafficCounter());
+        traffic.Received(new SiteFrame { Hello = hello });
+        var connection = new SiteConnection(site, key, _options.SessionId, responses, _options.Limits, traffic, callCts.Token);
         await connection.SendWelcomeAsync(callCts.Token).ConfigureAwait(false);
         if (_connections.TryGetValue(site, out SiteConnection? previous))
         {

@@ -29,6 +29,7 @@ internal sealed class SiteConnection
     private readonly CancellationTokenSource _abort;
     private readonly TransportLimits _limits;
     private readonly PayloadAssembler _assembler;
+    private readonly TrafficCounter _traffic;
     private readonly HashSet<ulong> _abandoned = [];
     private Pending? _pending;
     private ulong? _discarding;
@@ -36,8 +37,9 @@ internal sealed class SiteConnection
 
     public SiteConnection(
         ParticipantId site, SiteVerificationKey key, string sessionId, IServerStreamWriter<ServerFrame> writer,
-        TransportLimits limits, CancellationToken callCancelled)
+        TransportLimits limits, TrafficCounter traffic, CancellationToken callCancelled)
     {
+        _traffic = traffic;
         Site = site;
         Key = key;
         _sessionId = sessionId;
@@ -108,6 +110,7 @@ internal sealed class SiteConnection
         try
         {
             await _writer.WriteAsync(welcome, cancellationToken).ConfigureAwait(false);
+            _traffic.Sent(welcome);
         }
         finally
         {
@@ -118,6 +121,7 @@ internal sealed class SiteConnection
     /// <summary>Handles one frame from the site; throws <see cref="TransportViolationException"/> for a refused frame.</summary>
     public void OnFrame(SiteFrame frame)
     {
+        _traffic.Received(frame);
         switch (frame.BodyCase)
         {
             case SiteFrame.BodyOneofCase.Reply:
@@ -257,7 +261,9 @@ internal sealed class SiteConnection
         {
             foreach (PayloadChunk chunk in chunks)
             {
-                await _writer.WriteAsync(new ServerFrame { Request = chunk }, linked.Token).ConfigureAwait(false);
+                var frame = new ServerFrame { Request = chunk };
+                await _writer.WriteAsync(frame, linked.Token).ConfigureAwait(false);
+                _traffic.Sent(frame);
             }
         }
         finally
