@@ -10,6 +10,8 @@ public class SecureSchemePipelineTests
     [Theory]
     [InlineData("masking")]
     [InlineData("secagg+")]
+    [InlineData("ckks")]
+    [InlineData("bfv")]
     public void PipelineOverASecureSchemeGivesThePlainResultAndTheServerNeverSeesASiteCount(string scheme)
     {
         var sites = TestFederations.ThreeSites();
