@@ -43,6 +43,19 @@ public sealed class AggregationSimulator : IDisposable
 
     public Transcript Transcript { get; } = new();
 
+    /// <summary>
+    /// How many participants work at once (default: one per core). Each one in flight holds its own message and reply,
+    /// so the simulator's transient memory is this many replies, whatever the number of sites; 1 makes the order of
+    /// replies deterministic (tests that count live buffers use it).
+    /// </summary>
+    public int MaxDegreeOfParallelism
+    {
+        get => _maxDegreeOfParallelism;
+        init => _maxDegreeOfParallelism = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), "must be at least 1");
+    }
+
+    private readonly int _maxDegreeOfParallelism = Environment.ProcessorCount;
+
     /// <summary>Runs one round to completion (or to <see cref="AggregationFailedException"/>).</summary>
     public SimulatedRound Run(
         RoundSpec spec,
@@ -74,10 +87,11 @@ public sealed class AggregationSimulator : IDisposable
         RoundSpec spec,
         Func<ParticipantId, SiteInput?> inputFor,
         DropoutSchedule? dropouts = null,
-        string? inputStage = null)
+        string? inputStage = null,
+        ReplyInterceptor? interceptor = null)
     {
         ArgumentNullException.ThrowIfNull(inputFor);
-        return RunStages(spec, dropouts ?? DropoutSchedule.None, interceptor: null, inputFor, inputStage);
+        return RunStages(spec, dropouts ?? DropoutSchedule.None, interceptor, inputFor, inputStage);
     }
 
     private SimulatedRound RunStages(
@@ -125,7 +139,7 @@ public sealed class AggregationSimulator : IDisposable
                 Record(spec.RoundId, stage, index, MessageDirection.ServerToParticipant, p, msg);
             }
 
-            Parallel.ForEach(work, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, kv =>
+            Parallel.ForEach(work, new ParallelOptions { MaxDegreeOfParallelism = _maxDegreeOfParallelism }, kv =>
             {
                 (ParticipantId p, byte[] msg) = (kv.Key, kv.Value);
                 if (!_participants.TryGetValue(p, out IAggregationParticipant? participant))

@@ -49,7 +49,11 @@ internal sealed class BenchCellRunner(BenchOptions options)
         return new CellResult(cell, problem is null ? CellStatus.Measured : CellStatus.Failed, problem, s, p, threshold);
     }
 
-    /// <summary>One simulated round of <paramref name="scheme"/>; inputs are generated per site as it uploads.</summary>
+    /// <summary>
+    /// One simulated round of <paramref name="scheme"/>. Each site's input is generated just before the site's first
+    /// message of the round, which is where every scheme's site consumes it (plain and Paillier sites encode it when they
+    /// upload; masking and lattice sites encode it as the round begins), so no table of every site's vector is built.
+    /// </summary>
     public static RunCost Measure(
         IAggregationScheme scheme,
         SessionConfig config,

@@ -29,7 +29,7 @@ public sealed record BenchOptions
     public static readonly IReadOnlyList<double> QuickDropouts = [0, 0.1];
 
     /// <summary>Cells predicted to take longer than this (wall time, all repeats) are skipped, not run.</summary>
-    public const double FullCellBudgetSeconds = 900;
+    public const double FullCellBudgetSeconds = 1800;
     public const double QuickCellBudgetSeconds = 20;
 
     public required IReadOnlyList<string> Schemes { get; init; }

@@ -20,7 +20,7 @@ internal static class BenchReportWriter
         "bytes_up_per_site", "plain_bytes_up_per_site", "bytes_ratio", "bytes_down_per_site", "expansion_vs_float32",
         "max_abs_error", "error_bound", "plain_max_abs_error",
         "peak_heap_bytes", "plain_peak_heap_bytes", "memory_ratio", "allocated_bytes", "plain_allocated_bytes",
-        "estimated_seconds", "reason",
+        "estimated_seconds", "estimated_memory_bytes", "reason",
     ];
 
     public static readonly IReadOnlyList<string> StageColumns =
@@ -45,7 +45,7 @@ internal static class BenchReportWriter
                 s?.BytesUploadedPerSite, p?.BytesUploadedPerSite, c.BytesRatio, s?.BytesDownloadedPerSite, c.ExpansionVsFloat32,
                 s?.MaxAbsError, s?.ErrorBound, p?.MaxAbsError,
                 s?.PeakMemoryBytes, p?.PeakMemoryBytes, c.MemoryRatio, s?.AllocatedBytes, p?.AllocatedBytes,
-                c.EstimatedSeconds, c.Reason,
+                c.EstimatedSeconds, c.EstimatedMemoryBytes, c.Reason,
             ];
             sb.AppendJoin(',', row.Select(Csv)).Append('\n');
         }
@@ -84,7 +84,18 @@ internal static class BenchReportWriter
         sb.Append("## Machine\n\n| | |\n|---|---|\n");
         sb.Append(CultureInfo.InvariantCulture, $"| CPU | {m.Cpu} |\n| logical cores | {m.LogicalCores} |\n| memory | {m.MemoryBytes / (1024.0 * 1024 * 1024):F1} GiB |\n");
         sb.Append(CultureInfo.InvariantCulture, $"| OS | {m.OperatingSystem} |\n| runtime | {m.Runtime} |\n| build | {m.Build} |\n| instructions | {m.Instructions} |\n");
-        sb.Append(CultureInfo.InvariantCulture, $"| git commit | {m.GitCommit ?? "unknown"} |\n| date | {m.Date:yyyy-MM-dd HH:mm:ss zzz} |\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"| git commit | {m.GitCommit ?? "unknown"} |\n| date | {m.Date:yyyy-MM-dd HH:mm:ss zzz} |\n");
+        if (report.ProcessPeakWorkingSetBytes > 0)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"| peak resident memory of the run | {BenchRunner.Gib(report.ProcessPeakWorkingSetBytes)} (whole process, all cells; OS peak working set) |\n");
+        }
+
+        if (report.Plan is { } plan)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"| predicted before running | {BenchRunner.Seconds(plan.PredictedSeconds)} for {plan.Cells.Count(c => c.WillRun)} cells (from calibration; calibration took {BenchRunner.Seconds(plan.Calibration.TotalSeconds)}) |\n");
+        }
+
+        sb.Append('\n');
 
         sb.Append("## How to read this\n\n");
         sb.Append("Every cell runs full simulated rounds (server and sites in one process, exchanging the serialized messages the network would carry; ");
@@ -106,7 +117,8 @@ internal static class BenchReportWriter
             sb.Append(CultureInfo.InvariantCulture, $"| {c.Cell.Scheme} | {c.Cell.Sites} | {c.Cell.Length:N0} | {drop} | ");
             if (s is null)
             {
-                string est = c.EstimatedSeconds is { } e ? $"est. {BenchRunner.Seconds(e)}" : "";
+                string est = (c.EstimatedSeconds is { } e ? $"est. {BenchRunner.Seconds(e)}" : "") +
+                             (c.EstimatedMemoryBytes is { } mem ? $", {BenchRunner.Gib(mem)}" : "");
                 sb.Append(CultureInfo.InvariantCulture, $"– | – | – | – | – | – | {c.Status.ToString().ToLowerInvariant()} {est} |\n");
                 continue;
             }
@@ -120,6 +132,8 @@ internal static class BenchReportWriter
         if (notRun.Length > 0 || report.UnavailableSchemes.Count > 0)
         {
             sb.Append("\n## Not measured, and why\n\n");
+            sb.Append("Predictions come from the rounds of the same scheme measured in this run (see papers/benchmarks/README.md, \"Skipping impractical cells\"): ");
+            sb.Append("time from a fit of fixed + per-value-work (+ n³ key setup for CKKS/BFV) costs, memory from the measured peaks plus the site-to-site messages the server must route (n(n−1) of them in a threshold key setup).\n\n");
             foreach ((string scheme, string why) in report.UnavailableSchemes)
             {
                 sb.Append(CultureInfo.InvariantCulture, $"- **{scheme}** (all cells): {why}\n");
@@ -131,7 +145,9 @@ internal static class BenchReportWriter
             }
         }
 
-        sb.Append("\n## Time per protocol stage\n\n");
+        sb.Append('\n').Append(PublishedAnchors.Section(report));
+
+        sb.Append("## Time per protocol stage\n\n");
         sb.Append("For each scheme, its largest cell without dropouts: participant ms / server ms per stage, where participant ms is the median over the participants that handled the stage ");
         sb.Append("(sites, or an auxiliary role alone, e.g. the Paillier decryptor in `decrypt`). stages.csv has every cell.\n\n");
         foreach (CellResult c in report.Cells.Where(c => c.Ok && c.Cell.DropoutRate == 0).GroupBy(c => c.Cell.Scheme).Select(g => g.MaxBy(c => (double)c.Cell.Sites * c.Cell.Length)!))

@@ -41,6 +41,9 @@ public sealed record CellResult(BenchCell Cell, CellStatus Status, string? Reaso
     /// <summary>Predicted wall seconds for a skipped cell (from the measured cells of the same scheme).</summary>
     public double? EstimatedSeconds { get; init; }
 
+    /// <summary>Predicted peak memory for a skipped cell, in bytes.</summary>
+    public double? EstimatedMemoryBytes { get; init; }
+
     public bool Ok => Status == CellStatus.Measured;
 
     public double? ClientRatio => Ratio(Secure?.ClientMillis, Plain?.ClientMillis);
@@ -65,4 +68,24 @@ public sealed record BenchReport(
     MachineInfo Machine,
     IReadOnlyList<CellResult> Cells,
     IReadOnlyDictionary<string, string> UnavailableSchemes,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed)
+{
+    /// <summary>What the runner predicted after calibration, before running any cell.</summary>
+    public BenchPlan? Plan { get; init; }
+
+    /// <summary>Peak resident memory of the whole process over the run (every cell), from the OS; 0 if unknown.</summary>
+    public long ProcessPeakWorkingSetBytes { get; init; }
+}
+
+/// <summary>One cell as planned after calibration: its predicted time and memory, and why it will be skipped (if so).</summary>
+public sealed record PlannedCell(BenchCell Cell, double? PredictedSeconds, double? PredictedMemoryBytes, CellStatus? Skip, string? Reason)
+{
+    public bool WillRun => Skip is null;
+}
+
+/// <summary>The runner's predictions after calibration: the total time of the cells it will run, and the cells it will not.</summary>
+public sealed record BenchPlan(IReadOnlyList<PlannedCell> Cells, TimeSpan Calibration)
+{
+    /// <summary>Predicted seconds of the cells that will run (scheme and plain rounds, all repeats), calibration excluded.</summary>
+    public double PredictedSeconds => Cells.Where(c => c.WillRun).Sum(c => c.PredictedSeconds ?? 0);
+}

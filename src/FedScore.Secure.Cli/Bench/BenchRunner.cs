@@ -16,30 +16,94 @@ public sealed record BenchProgress(int Completed, int Total, string Current, Cel
 /// </summary>
 public sealed class BenchRunner(BenchOptions options)
 {
-    /// <summary>Calibration rounds: 3 sites, short vectors (their results are used for predictions, not reported).</summary>
-    private static readonly int[] s_probeLengths = [256, 2048];
-    private const int ProbeSites = 3;
+    /// <summary>
+    /// Calibration rounds (measured, used for predictions, not reported): 3 sites at 256, 2,048 and 16,384 values (the
+    /// last only when predicted under <see cref="ProbeBudgetSeconds"/>), and 8 sites at 256 values so that costs that grow
+    /// faster than the sites (the lattice key setup) are seen before any large cell is tried.
+    /// </summary>
+    private static readonly (int Sites, int Length)[] s_probes = [(3, 256), (3, 2048), (8, 256), (3, 16384)];
+    private const double ProbeBudgetSeconds = 5;
 
     /// <summary>A cell is skipped when its predicted peak memory exceeds this share of the memory the GC may use.</summary>
     private const double MemoryShare = 0.8;
 
-    public BenchReport Run(Action<BenchProgress>? onProgress = null)
+    private static long MemoryAvailable => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+
+    /// <summary>Calibrates and predicts every cell without running any: what a run would do and how long it would take.</summary>
+    public BenchPlan Plan(Action<BenchProgress>? onProgress = null)
     {
         options.Validate();
         var elapsed = Stopwatch.StartNew();
         var unavailable = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         string[] schemes = Canonical(options.Schemes, unavailable);
-        BenchOptions o = options with { Schemes = options.Schemes.Select(s => schemes.FirstOrDefault(c => string.Equals(c, s, StringComparison.OrdinalIgnoreCase)) ?? s).Distinct(StringComparer.OrdinalIgnoreCase).ToArray() };
+        BenchOptions o = Normalised(schemes);
+        var model = new CostModel();
+        CalibrateAll(o, schemes, model, unavailable, onProgress, 0, 0);
+        return MakePlan(o, model, unavailable, elapsed.Elapsed);
+    }
+
+    public BenchReport Run(Action<BenchProgress>? onProgress = null, Action<BenchPlan>? onPlan = null)
+    {
+        options.Validate();
+        var elapsed = Stopwatch.StartNew();
+        var unavailable = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        string[] schemes = Canonical(options.Schemes, unavailable);
+        BenchOptions o = Normalised(schemes);
 
         IReadOnlyList<BenchCell> cells = o.Cells();
         var results = new CellResult?[cells.Count];
         var model = new CostModel();
         var runner = new BenchCellRunner(o);
-        string[] calibrated = [PlainAggregationScheme.SchemeName, .. schemes.Where(s => !string.Equals(s, PlainAggregationScheme.SchemeName, StringComparison.OrdinalIgnoreCase))];
+        string[] calibrated = CalibrationOrder(schemes);
         int total = calibrated.Length + cells.Count;
-        int done = 0;
+        int done = CalibrateAll(o, schemes, model, unavailable, onProgress, 0, total);
+        BenchPlan plan = MakePlan(o, model, unavailable, elapsed.Elapsed);
+        onPlan?.Invoke(plan);
 
-        foreach (string scheme in calibrated)
+        int[] order = Enumerable.Range(0, cells.Count)
+            .OrderBy(i => Array.FindIndex(calibrated, s => string.Equals(s, cells[i].Scheme, StringComparison.OrdinalIgnoreCase)) is int k and >= 0 ? k : int.MaxValue)
+            .ThenBy(i => CostModel.Work(cells[i].Scheme, cells[i].Sites, cells[i].Length) + CostModel.Setup(cells[i].Scheme, cells[i].Sites))
+            .ThenBy(i => cells[i].DropoutRate)
+            .ToArray();
+        foreach (int i in order)
+        {
+            BenchCell cell = cells[i];
+            onProgress?.Invoke(new BenchProgress(done, total, cell.ToString(), null));
+            CellResult result = Decide(o, model, cell, unavailable) ?? runner.Run(cell, i);
+            if (result.Status is CellStatus.Measured or CellStatus.Failed && result.Secure is { } s && result.Plain is { } p)
+            {
+                model.Record(cell.Scheme, cell.Sites, cell.Length, s.WallMillis / 1000, s.PeakMemoryBytes, s.Stages);
+                model.Record(PlainAggregationScheme.SchemeName, cell.Sites, cell.Length, p.WallMillis / 1000, p.PeakMemoryBytes, p.Stages);
+            }
+
+            results[i] = result;
+            done++;
+            onProgress?.Invoke(new BenchProgress(done, total, cell.ToString(), result));
+        }
+
+        return new BenchReport(o, MachineInfo.Describe(), results.Select(r => r!).ToArray(), unavailable, elapsed.Elapsed)
+        {
+            Plan = plan,
+            ProcessPeakWorkingSetBytes = ProcessPeakWorkingSet(),
+        };
+    }
+
+    /// <summary>Peak resident memory of this process so far (whole run, all cells), or 0 when the OS does not say.</summary>
+    internal static long ProcessPeakWorkingSet()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.PeakWorkingSet64;
+    }
+
+    private BenchOptions Normalised(string[] schemes) =>
+        options with { Schemes = options.Schemes.Select(s => schemes.FirstOrDefault(c => string.Equals(c, s, StringComparison.OrdinalIgnoreCase)) ?? s).Distinct(StringComparer.OrdinalIgnoreCase).ToArray() };
+
+    private static string[] CalibrationOrder(string[] schemes) =>
+        [PlainAggregationScheme.SchemeName, .. schemes.Where(s => !string.Equals(s, PlainAggregationScheme.SchemeName, StringComparison.OrdinalIgnoreCase))];
+
+    private int CalibrateAll(BenchOptions o, string[] schemes, CostModel model, Dictionary<string, string> unavailable, Action<BenchProgress>? onProgress, int done, int total)
+    {
+        foreach (string scheme in CalibrationOrder(schemes))
         {
             onProgress?.Invoke(new BenchProgress(done, total, $"calibrating {scheme}", null));
             string? problem = Calibrate(scheme, model);
@@ -51,53 +115,69 @@ public sealed class BenchRunner(BenchOptions options)
             done++;
         }
 
-        int[] order = Enumerable.Range(0, cells.Count)
-            .OrderBy(i => Array.FindIndex(calibrated, s => string.Equals(s, cells[i].Scheme, StringComparison.OrdinalIgnoreCase)) is int k and >= 0 ? k : int.MaxValue)
-            .ThenBy(i => CostModel.Work(cells[i].Scheme, cells[i].Sites, cells[i].Length))
-            .ThenBy(i => cells[i].DropoutRate)
-            .ToArray();
-        long memoryLimit = (long)(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes * MemoryShare);
-        foreach (int i in order)
-        {
-            BenchCell cell = cells[i];
-            onProgress?.Invoke(new BenchProgress(done, total, cell.ToString(), null));
-            CellResult result;
-            if (unavailable.TryGetValue(cell.Scheme, out string? why))
-            {
-                result = new CellResult(cell, CellStatus.Unavailable, why, null, null, SessionConfig.MajorityThreshold(cell.Sites));
-            }
-            else if (Predict(model, cell, o.Repeat) is { } predicted && predicted.Seconds > o.CellBudgetSeconds)
-            {
-                result = new CellResult(cell, CellStatus.Skipped,
-                    $"impractical here: predicted {Seconds(predicted.Seconds)} for {o.Repeat} repeat(s) > budget {Seconds(o.CellBudgetSeconds)} ({predicted.From})",
-                    null, null, SessionConfig.MajorityThreshold(cell.Sites)) { EstimatedSeconds = predicted.Seconds };
-            }
-            else if (model.PredictMemoryBytes(cell.Scheme, cell.Length) is { } memory && memory > memoryLimit)
-            {
-                result = new CellResult(cell, CellStatus.Skipped,
-                    $"impractical here: predicted peak heap {memory / 1048576.0:N0} MiB > {MemoryShare:P0} of the {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1048576.0:N0} MiB available",
-                    null, null, SessionConfig.MajorityThreshold(cell.Sites));
-            }
-            else
-            {
-                result = runner.Run(cell, i);
-                if (result.Secure is { } s && result.Plain is { } p)
-                {
-                    model.Record(cell.Scheme, cell.Sites, cell.Length, s.WallMillis / 1000, s.PeakMemoryBytes);
-                    model.Record(PlainAggregationScheme.SchemeName, cell.Sites, cell.Length, p.WallMillis / 1000, p.PeakMemoryBytes);
-                }
-            }
+        return done;
+    }
 
-            results[i] = result;
-            done++;
-            onProgress?.Invoke(new BenchProgress(done, total, cell.ToString(), result));
+    /// <summary>A result for a cell that is not run (unavailable scheme, predicted too slow or too large), or null to run it.</summary>
+    internal static CellResult? Decide(BenchOptions o, CostModel model, BenchCell cell, IReadOnlyDictionary<string, string> unavailable)
+    {
+        int threshold = SessionConfig.MajorityThreshold(cell.Sites);
+        if (unavailable.TryGetValue(cell.Scheme, out string? why))
+        {
+            return new CellResult(cell, CellStatus.Unavailable, why, null, null, threshold);
         }
 
-        return new BenchReport(o, MachineInfo.Describe(), results.Select(r => r!).ToArray(), unavailable, elapsed.Elapsed);
+        (double Seconds, TimePrediction Secure)? predicted = Predict(model, cell, o.Repeat);
+        MemoryPrediction? memory = model.PredictMemoryBytes(cell.Scheme, cell.Sites, cell.Length);
+        long limit = (long)(MemoryAvailable * MemoryShare);
+        if (memory is { } m && m.Bytes > limit)
+        {
+            string routing = m.RoutedBytes > m.Bytes / 2 && m.RoutingStage is { } stage
+                ? $"; {Gib(m.RoutedBytes)} of it because stage '{stage}' routes n(n−1) = {cell.Sites * (cell.Sites - 1L):N0} site-to-site messages " +
+                  $"of ≈ {m.BytesPerPair / 1024:N0} KiB through the server (held when received and again in the next stage's messages){ProtocolNote(cell.Scheme)}"
+                : "";
+            return new CellResult(cell, CellStatus.Skipped,
+                $"impractical here: predicted peak memory {Gib(m.Bytes)} > {MemoryShare:P0} of the {Gib(MemoryAvailable)} this process may use{routing}" +
+                (predicted is { } pt ? $"; predicted time {Seconds(pt.Seconds)}" : ""),
+                null, null, threshold) { EstimatedSeconds = predicted?.Seconds, EstimatedMemoryBytes = m.Bytes };
+        }
+
+        if (predicted is { } p && p.Seconds > o.CellBudgetSeconds)
+        {
+            string setup = p.Secure.SetupSeconds > p.Secure.Seconds / 2
+                ? $"; {Seconds(o.Repeat * p.Secure.SetupSeconds)} of it in the key setup, which grows as n³{ProtocolNote(cell.Scheme)}"
+                : "";
+            return new CellResult(cell, CellStatus.Skipped,
+                $"impractical here: predicted {Seconds(p.Seconds)} for {o.Repeat} repeat(s) > budget {Seconds(o.CellBudgetSeconds)}{setup} ({p.Secure.From})" +
+                (memory is { } mm ? $"; predicted peak memory {Gib(mm.Bytes)}" : ""),
+                null, null, threshold) { EstimatedSeconds = p.Seconds, EstimatedMemoryBytes = memory?.Bytes };
+        }
+
+        return null;
+    }
+
+    /// <summary>Why the scheme's setup grows faster than the sites, for the skip reasons.</summary>
+    private static string ProtocolNote(string scheme) => CostModel.HasSuperlinearSetup(scheme)
+        ? " — the threshold key setup: every site deals a Shamir share of its secret-key share to every other site through the server (n² messages), " +
+          "each dealer evaluating a degree-(t−1) polynomial of ring elements at n points (n³ work)"
+        : "";
+
+    private static BenchPlan MakePlan(BenchOptions o, CostModel model, IReadOnlyDictionary<string, string> unavailable, TimeSpan calibration)
+    {
+        var planned = new List<PlannedCell>();
+        foreach (BenchCell cell in o.Cells())
+        {
+            CellResult? skip = Decide(o, model, cell, unavailable);
+            double? seconds = Predict(model, cell, o.Repeat)?.Seconds;
+            double? memory = model.PredictMemoryBytes(cell.Scheme, cell.Sites, cell.Length)?.Bytes;
+            planned.Add(new PlannedCell(cell, seconds, memory, skip?.Status, skip?.Reason));
+        }
+
+        return new BenchPlan(planned, calibration);
     }
 
     /// <summary>Cell wall time: repeats × (scheme round + plain round), from the cost model.</summary>
-    private static (double Seconds, string From)? Predict(CostModel model, BenchCell cell, int repeat)
+    private static (double Seconds, TimePrediction Secure)? Predict(CostModel model, BenchCell cell, int repeat)
     {
         if (model.PredictSeconds(cell.Scheme, cell.Sites, cell.Length) is not { } secure)
         {
@@ -105,23 +185,28 @@ public sealed class BenchRunner(BenchOptions options)
         }
 
         double plain = model.PredictSeconds(PlainAggregationScheme.SchemeName, cell.Sites, cell.Length)?.Seconds ?? 0;
-        return (repeat * (secure.Seconds + plain), secure.From);
+        return (repeat * (secure.Seconds + plain), secure);
     }
 
     /// <summary>Runs the calibration rounds of one scheme; returns why the scheme cannot run, or null.</summary>
     private string? Calibrate(string scheme, CostModel model)
     {
-        ParticipantId[] sites = Enumerable.Range(1, ProbeSites).Select(i => new ParticipantId($"site-{i:D3}")).ToArray();
-        var requirements = FixedPointRequirements.ForAbsoluteError(options.MaxAbsValue, ProbeSites, options.MaxAbsError);
         try
         {
-            foreach (int length in s_probeLengths)
+            foreach ((int n, int length) in s_probes)
             {
-                var config = new SessionConfig($"bench-calibration-{length}", sites, ProbeSites);
+                if (model.PredictSeconds(scheme, n, length) is { } p && p.Seconds > ProbeBudgetSeconds)
+                {
+                    continue;
+                }
+
+                ParticipantId[] sites = Enumerable.Range(1, n).Select(i => new ParticipantId($"site-{i:D3}")).ToArray();
+                var requirements = FixedPointRequirements.ForAbsoluteError(options.MaxAbsValue, n, options.MaxAbsError);
+                var config = new SessionConfig($"bench-calibration-{n}-{length}", sites, SessionConfig.MajorityThreshold(n));
                 RunCost cost = BenchCellRunner.Measure(
                     AggregationSchemes.Create(scheme), config, length, requirements,
                     new SyntheticInputs(options.Seed, length, options.MaxAbsValue), Aggregation.Simulation.DropoutSchedule.None);
-                model.Record(scheme, ProbeSites, length, cost.WallMillis / 1000, cost.PeakMemoryBytes);
+                model.Record(scheme, n, length, cost.WallMillis / 1000, cost.PeakMemoryBytes, cost.Stages);
             }
 
             return null;
@@ -132,6 +217,10 @@ public sealed class BenchRunner(BenchOptions options)
             return $"cannot run in this build: {e.GetType().Name}: {e.Message}";
         }
     }
+
+    internal static string Gib(double bytes) => bytes >= 1024.0 * 1024 * 1024
+        ? $"{bytes / (1024.0 * 1024 * 1024):N1} GiB"
+        : $"{bytes / (1024.0 * 1024):N0} MiB";
 
     /// <summary>The requested schemes this build offers, spelled as the build spells them; the others go to <paramref name="unavailable"/>.</summary>
     private static string[] Canonical(IReadOnlyList<string> requested, Dictionary<string, string> unavailable)

@@ -19,11 +19,16 @@ internal static class BenchCommand
         var repeat = new Option<int>("--repeat") { Description = "Rounds per cell and scheme; medians are reported", DefaultValueFactory = _ => 1 };
         var seed = new Option<int>("--seed") { Description = "Seed for the synthetic inputs and dropped sites (not for cryptography)", DefaultValueFactory = _ => 1 };
         var budget = new Option<double?>("--cell-budget") { Description = $"Skip cells predicted to take longer than this many seconds (default {BenchOptions.FullCellBudgetSeconds:F0}; quick {BenchOptions.QuickCellBudgetSeconds:F0})" };
-        var output = new Option<string>("--out") { Description = "Directory for results.md, results.csv, stages.csv and the PNG plots", Required = true };
+        var output = new Option<string>("--out") { Description = "Directory for results.md, results.csv, stages.csv and the PNG plots (with --pipeline: pipeline.md, pipeline.csv, pipeline.png)", Required = true };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Calibrate, then print each cell's predicted time and memory and the predicted total, without running any cell" };
+        var pipeline = new Option<bool>("--pipeline") { Description = "Instead of the matrix: run the whole FedScore pipeline (as `fedscore train`) with each scheme against plain on the site CSVs" };
+        var data = new Option<FileInfo[]>("--data") { Description = "With --pipeline: a site's CSV (repeat; default data/site1.csv and data/site2.csv)", AllowMultipleArgumentsPerToken = false };
+        var demo = new Option<bool>("--demo-hospitals") { Description = "With --pipeline: also run on the three built-in demo hospitals" };
+        var maxVariables = new Option<int>("--max-variables") { Description = "With --pipeline: parsimony curve from 1 to M variables (as `fedscore train`)", DefaultValueFactory = _ => 20 };
 
         var command = new Command("bench", "Measure each scheme's overhead against plain aggregation of the same inputs in the same run; write tables and plots")
         {
-            quick, schemes, sites, lengths, dropouts, repeat, seed, budget, output,
+            quick, schemes, sites, lengths, dropouts, repeat, seed, budget, output, dryRun, pipeline, data, demo, maxVariables,
         };
 
         command.SetAction(parse =>
@@ -40,10 +45,22 @@ internal static class BenchCommand
                 Seed = parse.GetValue(seed),
                 CellBudgetSeconds = parse.GetValue(budget) ?? (isQuick ? BenchOptions.QuickCellBudgetSeconds : BenchOptions.FullCellBudgetSeconds),
             };
-            options.Validate();
             string directory = Path.GetFullPath(parse.GetValue(output)!);
-            Directory.CreateDirectory(directory);
+            if (parse.GetValue(pipeline))
+            {
+                Directory.CreateDirectory(directory);
+                return PipelineBench.RunCommand(context, options.Schemes, parse.GetValue(data), parse.GetValue(demo), parse.GetValue(maxVariables), parse.GetValue(repeat), directory);
+            }
 
+            options.Validate();
+            if (parse.GetValue(dryRun))
+            {
+                BenchPlan plan = new BenchRunner(options).Plan(p => context.Console.MarkupLine(Markup.Escape(p.Current)));
+                PrintPlan(context, plan, detailed: true);
+                return 0;
+            }
+
+            Directory.CreateDirectory(directory);
             BenchReport report = Run(context, new BenchRunner(options));
             BenchReportWriter.WriteCsv(Path.Combine(directory, BenchReportWriter.CsvFile), report);
             BenchReportWriter.WriteStagesCsv(Path.Combine(directory, BenchReportWriter.StagesCsvFile), report);
@@ -72,7 +89,7 @@ internal static class BenchCommand
                 {
                     context.Console.MarkupLine(Markup.Escape($"[{p.Completed,3}/{p.Total}] {Describe(c)}"));
                 }
-            });
+            }, plan => PrintPlan(context, plan, detailed: false));
         }
 
         BenchReport? report = null;
@@ -90,10 +107,25 @@ internal static class BenchCommand
                     {
                         context.Console.MarkupLine(Markup.Escape(Describe(c)));
                     }
-                });
+                }, plan => PrintPlan(context, plan, detailed: false));
                 task.Value = task.MaxValue;
             });
         return report!;
+    }
+
+    /// <summary>The predicted total after calibration (always); with <paramref name="detailed"/>, every cell's prediction.</summary>
+    internal static void PrintPlan(CliContext context, BenchPlan plan, bool detailed)
+    {
+        int run = plan.Cells.Count(c => c.WillRun);
+        context.Console.MarkupLine(Markup.Escape(
+            $"Predicted total: {BenchRunner.Seconds(plan.PredictedSeconds)} for the {run} cells to run (scheme and plain rounds; calibration took {BenchRunner.Seconds(plan.Calibration.TotalSeconds)}); " +
+            $"{plan.Cells.Count - run} cells will be skipped as impractical or unavailable. Predictions are refitted as cells finish."));
+        foreach (PlannedCell c in plan.Cells.Where(c => detailed || !c.WillRun))
+        {
+            string predicted = string.Create(CultureInfo.InvariantCulture,
+                $"{(c.PredictedSeconds is { } s ? BenchRunner.Seconds(s) : "?")}, {(c.PredictedMemoryBytes is { } m ? BenchRunner.Gib(m) : "?")}");
+            context.Console.MarkupLine(Markup.Escape(c.WillRun ? $"  run  {c.Cell}: {predicted}" : $"  skip {c.Cell}: {c.Reason}"));
+        }
     }
 
     private static string Describe(CellResult c) => c.Secure is { } s && c.Ok
