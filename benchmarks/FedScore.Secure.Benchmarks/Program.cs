@@ -12,6 +12,8 @@ namespace FedScore.Secure.Benchmarks;
 /// Lattice kernels:             … -- --filter '*Lattice*' '*Ntt*'
 /// Quick check (minutes, not hours; for smoke runs, not for recorded results): add --quick — in process, one warm-up
 /// and three 100 ms iterations per benchmark (see <see cref="QuickJob"/>). BenchmarkDotNet's own --job short also works.
+/// Recorded results (papers/benchmarks/kernels): add --record — in process, three warm-ups and ten 250 ms iterations
+/// per case (see <see cref="RecordJob"/>), with results exported as GitHub markdown and CSV.
 /// </summary>
 public static class Program
 {
@@ -29,11 +31,30 @@ public static class Program
         .WithIterationTime(TimeInterval.FromMilliseconds(100))
         .WithId("Quick");
 
+    public const string RecordSwitch = "--record";
+
+    /// <summary>
+    /// In process, three warm-ups and ten iterations of ~250 ms: each kernel here takes microseconds to milliseconds,
+    /// so an iteration holds hundreds to millions of operations and ten of them give a confidence interval of a few
+    /// per cent (BenchmarkDotNet prints it) — what the recorded kernel tables use, at ≈ 4 s per case.
+    /// </summary>
+    public static Job RecordJob { get; } = Job.Default
+        .WithToolchain(InProcessEmitToolchain.Instance)
+        .WithLaunchCount(1)
+        .WithWarmupCount(3)
+        .WithIterationCount(10)
+        .WithIterationTime(TimeInterval.FromMilliseconds(250))
+        .WithId("Record");
+
     public static void Main(string[] args)
     {
         bool quick = args.Contains(QuickSwitch, StringComparer.OrdinalIgnoreCase);
-        string[] rest = args.Where(a => !string.Equals(a, QuickSwitch, StringComparison.OrdinalIgnoreCase)).ToArray();
-        IConfig? config = quick ? DefaultConfig.Instance.AddJob(QuickJob) : null;
+        bool record = args.Contains(RecordSwitch, StringComparer.OrdinalIgnoreCase);
+        string[] rest = args.Where(a => !string.Equals(a, QuickSwitch, StringComparison.OrdinalIgnoreCase)
+                                        && !string.Equals(a, RecordSwitch, StringComparison.OrdinalIgnoreCase)).ToArray();
+        IConfig? config = record ? DefaultConfig.Instance.AddJob(RecordJob)
+            : quick ? DefaultConfig.Instance.AddJob(QuickJob)
+            : null;
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest, config);
     }
 }
