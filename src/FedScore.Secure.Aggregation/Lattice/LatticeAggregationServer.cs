@@ -429,7 +429,12 @@ internal sealed class LatticeAggregationServer : IAggregationServer
         for (int c = 0; c < count; c++)
         {
             // Every upload shares c1 with the running sum: copy it rather than re-expanding the seed per site.
-            Ciphertext ct = LatticeSerializer.ReadCiphertext(ref r, plan.Parameters, round.Sum?[c]);
+            Ciphertext ct = LatticeSerializer.ReadCiphertext(ref r, plan.Parameters, round.Sum?[c], out int coefficients);
+            if (coefficients != plan.UsedCoefficients(c))
+            {
+                throw new ProtocolViolationException(from, stage, $"ciphertext {c} carries {coefficients} coefficients of c0, the round's plan needs {plan.UsedCoefficients(c)}");
+            }
+
             if (ct.Scale != plan.CiphertextScale || ct.Summands != 1)
             {
                 throw new ProtocolViolationException(from, stage, $"ciphertext {c} has scale 2^{Math.Log2(ct.Scale):0.###} and {ct.Summands} summands; a fresh upload at scale 2^{Math.Log2(plan.CiphertextScale):0.###} was expected");

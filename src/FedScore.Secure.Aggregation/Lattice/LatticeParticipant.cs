@@ -335,9 +335,18 @@ internal sealed class LatticeParticipant : IAggregationParticipant
         w.WriteParticipant(Id);
         WriteId(w, id);
         w.WriteVarUInt((ulong)cts.Length);
-        foreach (Ciphertext ct in cts)
+        for (int c = 0; c < cts.Length; c++)
         {
-            LatticeSerializer.WriteTo(w, ct);
+            // A short last ciphertext travels trimmed to the coefficients that carry values (c0 in coefficient form).
+            int used = round.Plan.UsedCoefficients(c);
+            if (used < round.Plan.Parameters.N)
+            {
+                LatticeSerializer.WriteTrimmedTo(w, cts[c], used);
+            }
+            else
+            {
+                LatticeSerializer.WriteTo(w, cts[c]);
+            }
         }
 
         round.ExpectedStage = DecryptStage;

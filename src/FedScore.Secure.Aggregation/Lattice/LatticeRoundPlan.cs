@@ -11,9 +11,10 @@ namespace FedScore.Secure.Aggregation.Lattice;
 /// <summary>
 /// What one round needs from the lattice library, the same for server and sites: the parameter set (planned
 /// deterministically from public inputs, so every party gets the same id), how many ciphertexts carry the vector,
-/// how a site encrypts w·x and how the server decodes the decrypted sum. CKKS uses
-/// <see cref="AggregationPlanner.PlanCkks"/> (coefficient encoding, N reals per ciphertext); BFV uses
-/// <see cref="AggregationPlanner.PlanPackedBfv"/> (fixed-point integers, several lanes per coefficient, exact sums).
+/// how a site encrypts w·x and how the server decodes the decrypted sum. BFV uses
+/// <see cref="AggregationPlanner.PlanPackedBfv"/> (fixed-point integers, several lanes per coefficient, exact sums);
+/// CKKS uses the same packed plan whenever it uploads fewer bytes and otherwise <see cref="AggregationPlanner.PlanCkks"/>
+/// (coefficient encoding, N reals per ciphertext); see <see cref="CreateCkks"/>.
 /// </summary>
 internal abstract class LatticeRoundPlan
 {
@@ -42,6 +43,18 @@ internal abstract class LatticeRoundPlan
 
     /// <summary>The scale every fresh upload carries (CKKS Δ; 1 for BFV).</summary>
     public abstract double CiphertextScale { get; }
+
+    /// <summary>True when several fixed-point values share a coefficient (always for "bfv"; for "ckks" when it pays).</summary>
+    public abstract bool Packed { get; }
+
+    /// <summary>Values per coefficient: the lanes of a packed plan, 1 for coefficient CKKS.</summary>
+    public abstract int ValuesPerCoefficient { get; }
+
+    /// <summary>Bytes one site uploads in the "upload" stage (c0 of every ciphertext, the last one trimmed; seeds and headers aside).</summary>
+    public long UploadBytes => AggregationPlanner.UploadBytes(Parameters, Length, ValuesPerCoefficient);
+
+    /// <summary>Coefficients ciphertext <paramref name="index"/> carries (N except for a short last one, which travels trimmed).</summary>
+    public int UsedCoefficients(int index) => AggregationPlanner.UsedCoefficients(Parameters.N, Length, ValuesPerCoefficient, index);
 
     /// <summary>
     /// Plans (or returns the cached plan for) a round. The planners are pure functions of their inputs, so one
@@ -80,10 +93,37 @@ internal abstract class LatticeRoundPlan
 
     private static LatticeRoundPlan Create(LatticeSchemeKind kind, int length, FixedPointRequirements requirements) => kind switch
     {
-        LatticeSchemeKind.Ckks => new CkksRoundPlan(length, requirements),
+        LatticeSchemeKind.Ckks => CreateCkks(length, requirements),
         LatticeSchemeKind.Bfv => new PackedBfvRoundPlan(length, requirements),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
+
+    /// <summary>
+    /// The "ckks" scheme runs in one of two modes, chosen by the planner from public inputs only (so every party picks
+    /// the same): coefficient-encoded CKKS (one real per coefficient, Δ above the decryption noise), or — whenever it
+    /// uploads fewer bytes, which is every vector longer than a few thousand values — the packed fixed-point encoding
+    /// the "bfv" scheme uses (<see cref="AggregationPlanner.PlanPackedBfv"/>: several fixed-point values per coefficient
+    /// above the noise; plaintext packing as in Paillier slot packing). Packing is an encoding of the plaintext
+    /// integer; the RLWE encryption, shared-seed uploads, smudged single-use threshold decryption and the HE-standard
+    /// parameter check are the same, and the packed mode meets the same requested error (its fixed-point rounding,
+    /// n·2^-(f+1) ≤ ε) with an exact modular sum on top. The packed encoder is shared rather than duplicated under
+    /// Ckks/, because the two are the same arithmetic: BFV with t = 2^(lanes·w) and Δ = ⌊Q/t⌋.
+    /// </summary>
+    private static LatticeRoundPlan CreateCkks(int length, FixedPointRequirements requirements)
+    {
+        var ckks = new CkksRoundPlan(length, requirements);
+        PackedBfvAggregationPlan packed;
+        try
+        {
+            packed = AggregationPlanner.PlanPackedBfv(length, requirements, sharedSeedUploads: true);
+        }
+        catch (ArgumentException)
+        {
+            return ckks; // e.g. a lane wider than 62 bits: coefficient CKKS may still hold it
+        }
+
+        return AggregationPlanner.PackingPays(length, ckks.Plan, packed) ? new PackedBfvRoundPlan(length, requirements, packed) : ckks;
+    }
 
     /// <summary>A site's checked input, held until it is encrypted; cleared afterwards.</summary>
     internal sealed class PreparedInput
@@ -123,6 +163,8 @@ internal abstract class LatticeRoundPlan
             _plan = AggregationPlanner.PlanCkks(length, requirements, sharedSeedUploads: true);
         }
 
+        public CkksAggregationPlan Plan => _plan;
+
         public override RlweParameters Parameters => _plan.Parameters;
 
         public override int SmudgingBits => _plan.SmudgingBits;
@@ -132,6 +174,10 @@ internal abstract class LatticeRoundPlan
         public override double ErrorBound => _plan.ErrorBound;
 
         public override double CiphertextScale => _plan.Scale;
+
+        public override bool Packed => false;
+
+        public override int ValuesPerCoefficient => 1;
 
         public override PreparedInput Prepare(ReadOnlyMemory<double> values, double weight)
         {
@@ -171,10 +217,17 @@ internal abstract class LatticeRoundPlan
         private readonly PackedBfvAggregationPlan _plan;
 
         public PackedBfvRoundPlan(int length, FixedPointRequirements requirements)
+            : this(length, requirements, AggregationPlanner.PlanPackedBfv(length, requirements, sharedSeedUploads: true))
+        {
+        }
+
+        public PackedBfvRoundPlan(int length, FixedPointRequirements requirements, PackedBfvAggregationPlan plan)
             : base(length, requirements)
         {
-            _plan = AggregationPlanner.PlanPackedBfv(length, requirements, sharedSeedUploads: true);
+            _plan = plan;
         }
+
+        public PackedBfvAggregationPlan Plan => _plan;
 
         public override RlweParameters Parameters => _plan.Parameters;
 
@@ -185,6 +238,10 @@ internal abstract class LatticeRoundPlan
         public override double ErrorBound => _plan.ErrorBound;
 
         public override double CiphertextScale => 1;
+
+        public override bool Packed => true;
+
+        public override int ValuesPerCoefficient => _plan.Parameters.Lanes;
 
         public override PreparedInput Prepare(ReadOnlyMemory<double> values, double weight)
         {

@@ -125,10 +125,28 @@ public static class AggregationPlanner
     }
 
     /// <summary>
-    /// Packed BFV: lanes of w = bits(2·n·bias) bits, bias = max |q| per site; t = 2^(lanes·w) as large as the noise
-    /// allows (B_dec &lt; Δ/2 with a safety bit, Δ = ⌊Q/t⌋); among N = 1024 … 32768 with the full 128-bit modulus the
-    /// one with the fewest total bytes for <paramref name="length"/> values wins (ties: smaller N).
+    /// Packed BFV ("plaintext packing": several messages per coefficient, as slot packing in Paillier aggregation,
+    /// e.g. Jost et al., "Encryption performance improvements of the Paillier cryptosystem", IACR ePrint 2015/864,
+    /// and the packing of several small integers into one BFV coefficient discussed for SEAL): a coefficient carries
+    /// M = Σ_j (q_j + bias)·2^(j·w) times Δ = ⌊Q/t⌋, t = 2^(L·w), L lanes of w = bits(2·n·bias) bits, bias = max |q|
+    /// per site. The ciphertext noise (fresh errors plus n smudged decryption shares, <see cref="NoiseBounds"/>) is
+    /// paid once per coefficient instead of once per value, which is what brings the wire below one coefficient per
+    /// value.
     /// </summary>
+    /// <remarks>
+    /// <para>No carries (why every lane decodes exactly): each site adds q + bias ∈ [0, 2·bias] to a lane, so the
+    /// lane of a sum of S ≤ n sites holds at most 2·n·bias &lt; 2^w (definition of w), and lanes never spill into
+    /// their neighbour; hence M = Σ_j lane_j·2^(j·w) &lt; 2^(L·w) = t, so M never wraps modulo t. Decryption gives
+    /// x = Δ·M + v with |v| ≤ B_dec, and the planner ensures 8·B_dec ≤ Δ (L·w ≤ log2 Q − log2 B_dec − 3), so
+    /// round(x/Δ) = M exactly (see <see cref="PackedBfvEncoder"/>), and Δ·M + B_dec &lt; Δ·t ≤ Q, so nothing wraps
+    /// modulo Q. Tested at the bound (every value at ±bias for n sites).</para>
+    /// <para>Choice of ring: for every N = 1024 … 32768 the full 128-bit HE-standard modulus and as many lanes as it
+    /// holds (so the parameter set depends on the requirements and N only, not on the vector length, and one key
+    /// setup serves rounds of every length). Uploads are trimmed (<see cref="Serialization.LatticeSerializer.WriteTrimmedTo"/>):
+    /// a round costs ⌈length/L⌉ coefficients of log2 Q bits, i.e. w + (noise bits)/L bits per value, which falls with
+    /// N. The one-off key setup grows with N (each site sends n + 1 polynomials of N·log2 Q bits), so the smallest ring
+    /// whose upload is within <see cref="SmallerRingTolerance"/> of the fewest bytes is taken.</para>
+    /// </remarks>
     public static PackedBfvAggregationPlan PlanPackedBfv(int length, FixedPointRequirements requirements, int statisticalSecurity = DefaultStatisticalSecurity, bool sharedSeedUploads = false)
     {
         ArgumentNullException.ThrowIfNull(requirements);
@@ -144,8 +162,7 @@ public static class AggregationPlanner
             throw new ArgumentException($"a lane would need {w} bits; relax precision or bounds");
         }
 
-        PackedBfvAggregationPlan? best = null;
-        long bestBytes = long.MaxValue;
+        var perRing = new List<(long Bytes, PackedBfvAggregationPlan Plan)>();
         for (int logN = 10; logN <= 15; logN++)
         {
             int n = 1 << logN;
@@ -171,17 +188,75 @@ public static class AggregationPlanner
 
             int perCt = n * lanes;
             int cts = (int)(((long)length + perCt - 1) / perCt);
-            int ctBytes = 2 * (int)(((long)n * bits * l + 7) / 8);
-            long total = (long)cts * ctBytes;
-            if (total < bestBytes)
-            {
-                var p = PackedBfvParameters.Create(new PackedBfvParametersLiteral { LogN = logN, LogQ = logQ, PlainBits = lanes * w, LaneBits = w });
-                best = new PackedBfvAggregationPlan(p, fp, bias, smudge, perCt, cts, ctBytes, bDec, fp.ErrorBound);
-                bestBytes = total;
-            }
+            var p = PackedBfvParameters.Create(new PackedBfvParametersLiteral { LogN = logN, LogQ = logQ, PlainBits = lanes * w, LaneBits = w });
+            int ctBytes = 2 * Serialization.LatticeSerializer.PolynomialSize(p);
+            perRing.Add((UploadBytes(p, length, lanes), new PackedBfvAggregationPlan(p, fp, bias, smudge, perCt, cts, ctBytes, bDec, fp.ErrorBound)));
         }
 
-        return best ?? throw new ArgumentException("no 128-bit-secure ring up to N = 32768 holds this aggregate; relax the bounds");
+        if (perRing.Count == 0)
+        {
+            throw new ArgumentException("no 128-bit-secure ring up to N = 32768 holds this aggregate; relax the bounds");
+        }
+
+        long fewest = perRing.Min(c => c.Bytes);
+        return perRing.First(c => c.Bytes <= fewest * (1 + SmallerRingTolerance)).Plan;
+    }
+
+    /// <summary>
+    /// A smaller ring is preferred while its per-round upload is at most this fraction above the fewest bytes
+    /// (<see cref="PlanPackedBfv"/>): doubling N at least doubles the one-off key setup (n + 1 polynomials per site),
+    /// which a saving of less than a third per round repays only after many rounds.
+    /// </summary>
+    public const double SmallerRingTolerance = 0.5;
+
+    /// <summary>
+    /// Bytes of c0 one site uploads for <paramref name="length"/> values at <paramref name="valuesPerCoefficient"/>
+    /// per coefficient in the shared-seed protocol: full ciphertexts, then the last one trimmed to the coefficients it
+    /// uses (<see cref="Serialization.LatticeSerializer.WriteTrimmedTo"/>); headers and seeds aside.
+    /// </summary>
+    public static long UploadBytes(RlweParameters parameters, int length, int valuesPerCoefficient)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        if (length < 1 || valuesPerCoefficient < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length), "length and values per coefficient must be positive");
+        }
+
+        long coefficients = ((long)length + valuesPerCoefficient - 1) / valuesPerCoefficient;
+        long full = coefficients / parameters.N;
+        int rest = (int)(coefficients % parameters.N);
+        return full * Serialization.LatticeSerializer.PolynomialSize(parameters)
+            + (rest > 0 ? Serialization.LatticeSerializer.TrimmedPolynomialSize(parameters, rest) : 0);
+    }
+
+    /// <summary>
+    /// Coefficients ciphertext <paramref name="index"/> of a vector of <paramref name="length"/> values actually
+    /// uses at <paramref name="valuesPerCoefficient"/> values per coefficient (N for all but a short last one).
+    /// </summary>
+    public static int UsedCoefficients(int n, int length, int valuesPerCoefficient, int index)
+    {
+        long before = (long)index * n * valuesPerCoefficient;
+        long values = Math.Min((long)n * valuesPerCoefficient, length - before);
+        if (values < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index), "no values in that ciphertext");
+        }
+
+        return (int)((values + valuesPerCoefficient - 1) / valuesPerCoefficient);
+    }
+
+    /// <summary>
+    /// Whether the "ckks" aggregation should run in packed mode: the packed fixed-point plan
+    /// (<see cref="PlanPackedBfv"/>, exact integer sums, several values per coefficient) uploads fewer bytes than the
+    /// coefficient-encoded CKKS plan (<see cref="PlanCkks"/>, one value per coefficient with Δ above the noise). Both
+    /// meet the requested error: CKKS by its planned bound, the packed plan by the fixed-point plan's n·2^-(f+1) ≤ ε.
+    /// Packing loses only for a handful of values, where a few CKKS coefficients cost less than one packed one.
+    /// </summary>
+    public static bool PackingPays(int length, CkksAggregationPlan ckks, PackedBfvAggregationPlan packed)
+    {
+        ArgumentNullException.ThrowIfNull(ckks);
+        ArgumentNullException.ThrowIfNull(packed);
+        return UploadBytes(packed.Parameters, length, packed.Parameters.Lanes) < UploadBytes(ckks.Parameters, length, 1);
     }
 
     /// <summary>

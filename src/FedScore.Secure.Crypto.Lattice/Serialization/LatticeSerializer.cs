@@ -19,7 +19,8 @@ public enum LatticeObjectKind : byte
 /// Wire format of lattice objects, version 1:
 /// <code>
 /// magic 'L' 'H' | version u8 = 1 | kind u8 | parameter-set id (16 bytes) | N varint | limbs varint | body
-/// ciphertext:        scale f64 | summands varint | flags u8 (bit 0: c1 seeded) | c0 | c1 or 32-byte seed
+/// ciphertext:        scale f64 | summands varint | flags u8 (bit 0: c1 seeded, bit 1: c0 trimmed) | c0 | c1 or 32-byte seed
+/// trimmed c0 (flags 3, seeded only): m varint (1 ≤ m ≤ N) | c0 in coefficient form, coefficients 0 … m−1 only
 /// public key:        p0 | 32-byte seed of a
 /// public-key share:  contributors varint | share
 /// decryption share:  contributors varint | ciphertext id (32 bytes) | share
@@ -52,6 +53,53 @@ public static class LatticeSerializer
         var w = new WireWriter(64 + 2 * PolynomialSize(ciphertext.Parameters));
         WriteTo(w, ciphertext);
         return w.ToArray();
+    }
+
+    /// <summary>
+    /// Writes a shared-seed upload whose plaintext uses only coefficients 0 … <paramref name="coefficients"/>−1 (the
+    /// last, partly filled ciphertext of a vector): c0 goes in coefficient form cut to those coefficients, so a short
+    /// last chunk costs its share of the bytes instead of a whole polynomial. The reader zero-fills the rest, so the
+    /// sum's unused coefficients decrypt to garbage nobody decodes. What is sent is a subset of the coordinates of the
+    /// RLWE sample c0 = −a·s + e + m, so it reveals no more than the whole c0 (every coordinate is pseudorandom).
+    /// </summary>
+    /// <exception cref="ArgumentException">The ciphertext is not seeded, or the count is outside [1, N].</exception>
+    public static void WriteTrimmedTo(WireWriter w, Ciphertext ct, int coefficients)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(ct);
+        if (!ct.IsSeeded)
+        {
+            throw new ArgumentException("only a shared-seed ciphertext can be trimmed (its c1 travels as a seed)", nameof(ct));
+        }
+
+        if (coefficients < 1 || coefficients > ct.Parameters.N)
+        {
+            throw new ArgumentOutOfRangeException(nameof(coefficients), $"must be in [1, N = {ct.Parameters.N}]");
+        }
+
+        RlweParameters p = ct.Parameters;
+        Header(w, LatticeObjectKind.Ciphertext, p);
+        w.WriteDouble(ct.Scale).WriteVarUInt((ulong)ct.Summands).WriteByte(3).WriteVarUInt((ulong)coefficients);
+        RnsPolynomial c0 = ct.C0.Clone();
+        if (c0.IsNtt)
+        {
+            PolyArith.NttInverse(p.Basis, c0);
+        }
+
+        for (int i = 0; i < p.Moduli.Count; i++)
+        {
+            int bits = ModArith.BitLength(p.Moduli[i]);
+            BitPacking.Pack(c0.Limb(i)[..coefficients], bits, w.Reserve(BitPacking.PackedSize(coefficients, bits)));
+        }
+
+        w.WriteRaw(ct.C1Seed);
+    }
+
+    /// <summary>Bytes of a c0 trimmed to <paramref name="coefficients"/> coefficients (<see cref="WriteTrimmedTo"/>).</summary>
+    public static int TrimmedPolynomialSize(RlweParameters parameters, int coefficients)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        return parameters.Moduli.Sum(q => BitPacking.PackedSize(coefficients, ModArith.BitLength(q)));
     }
 
     public static void WriteTo(WireWriter w, Ciphertext ct)
@@ -128,7 +176,15 @@ public static class LatticeSerializer
     /// as <paramref name="sameSeedAs"/>, c1 is copied from it instead of being re-expanded (an aggregator reading many
     /// uploads that share c1 pays the AES expansion once). The result is identical either way.
     /// </summary>
-    public static Ciphertext ReadCiphertext(ref WireReader r, RlweParameters parameters, Ciphertext? sameSeedAs)
+    public static Ciphertext ReadCiphertext(ref WireReader r, RlweParameters parameters, Ciphertext? sameSeedAs) =>
+        ReadCiphertext(ref r, parameters, sameSeedAs, out _);
+
+    /// <summary>
+    /// As <see cref="ReadCiphertext(ref WireReader, RlweParameters, Ciphertext?)"/>, also accepting a trimmed c0
+    /// (<see cref="WriteTrimmedTo"/>), returned zero-filled beyond its <paramref name="coefficients"/> coefficients and
+    /// in NTT form like any other; <paramref name="coefficients"/> is N for an untrimmed ciphertext.
+    /// </summary>
+    public static Ciphertext ReadCiphertext(ref WireReader r, RlweParameters parameters, Ciphertext? sameSeedAs, out int coefficients)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ReadHeader(ref r, LatticeObjectKind.Ciphertext, parameters);
@@ -145,15 +201,33 @@ public static class LatticeSerializer
         }
 
         byte flags = r.ReadByte("flags");
-        if (flags > 1)
+        if (flags > 1 && flags != 3)
         {
-            throw r.Fail("flags", $"has unknown bits 0x{flags:X2}");
+            throw r.Fail("flags", $"has unknown bits 0x{flags:X2} (a trimmed c0 needs a seeded c1)");
         }
 
         var ct = new Ciphertext(parameters) { Scale = scale, Summands = (int)summands };
-        ReadPoly(ref r, parameters, ct.C0, "c0");
+        coefficients = parameters.N;
+        if (flags == 3)
+        {
+            ulong m = r.ReadVarUInt("c0 coefficients");
+            if (m < 1 || m > (ulong)parameters.N)
+            {
+                throw r.Fail("c0 coefficients", $"is {m}, outside [1, N = {parameters.N}]");
+            }
+
+            coefficients = (int)m;
+            ReadPoly(ref r, parameters, ct.C0, "c0", coefficients);
+            ct.C0.IsNtt = false;
+            PolyArith.NttForward(parameters.Basis, ct.C0);
+        }
+        else
+        {
+            ReadPoly(ref r, parameters, ct.C0, "c0");
+        }
+
         ct.C0.IsNtt = true;
-        if (flags == 1)
+        if ((flags & 1) == 1)
         {
             byte[] seed = r.ReadRaw(Prng.SeedSize, "c1 seed").ToArray();
             if (sameSeedAs is { IsSeeded: true } template && template.Parameters.Id == parameters.Id && template.C1Seed.SequenceEqual(seed))
@@ -303,15 +377,18 @@ public static class LatticeSerializer
         }
     }
 
-    private static void ReadPoly(ref WireReader r, RlweParameters p, RnsPolynomial destination, string field)
+    /// <summary>Reads the first <paramref name="coefficients"/> (default N) coefficients of each limb; the rest are zeroed.</summary>
+    private static void ReadPoly(ref WireReader r, RlweParameters p, RnsPolynomial destination, string field, int coefficients = -1)
     {
+        int m = coefficients < 0 ? p.N : coefficients;
         for (int i = 0; i < p.Moduli.Count; i++)
         {
             ulong q = p.Moduli[i];
             int bits = ModArith.BitLength(q);
             string limbField = $"{field}[{i}]";
-            ReadOnlySpan<byte> bytes = r.ReadRaw(BitPacking.PackedSize(p.N, bits), limbField);
-            int bad = BitPacking.Unpack(bytes, bits, q, destination.Limb(i), out bool padding);
+            ReadOnlySpan<byte> bytes = r.ReadRaw(BitPacking.PackedSize(m, bits), limbField);
+            destination.Limb(i)[m..].Clear();
+            int bad = BitPacking.Unpack(bytes, bits, q, destination.Limb(i)[..m], out bool padding);
             if (bad >= 0)
             {
                 throw r.Fail(limbField, $"coefficient {bad} is not reduced modulo q_{i}");

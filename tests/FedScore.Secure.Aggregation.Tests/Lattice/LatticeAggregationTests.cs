@@ -65,12 +65,13 @@ public sealed class LatticeAggregationTests
     public void VectorsLongerThanOneCiphertextAreSplitAndJoined()
     {
         SessionConfig config = Session(3, 2);
-        const int length = 9000; // > N = 4096 coefficients: three CKKS ciphertexts
+        LatticeRoundPlan one = LatticeRoundPlan.For(LatticeSchemeKind.Ckks, 1000, Reals(3));
+        int length = one.Parameters.N * one.ValuesPerCoefficient + 1000; // one full ciphertext and a short, trimmed one
         var spec = new RoundSpec("long", length, Reals(3));
         var inputs = RandomInputs(config, length, 10, 1, seed: 5);
         using var sim = new AggregationSimulator(LatticeAggregationScheme.Ckks(), config);
         AggregationResult result = sim.Run(spec, inputs).Result;
-        Assert.True(LatticeRoundPlan.For(LatticeSchemeKind.Ckks, length, spec.Requirements).Ciphertexts > 1);
+        Assert.Equal(2, LatticeRoundPlan.For(LatticeSchemeKind.Ckks, length, spec.Requirements).Ciphertexts);
         AssertWithin(PlainSum(inputs, config.Sites, length), result);
     }
 

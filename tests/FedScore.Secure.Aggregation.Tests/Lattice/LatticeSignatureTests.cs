@@ -121,9 +121,13 @@ public sealed class LatticeSignatureTests
         Dictionary<ParticipantId, byte[]> replies = session.Answer(outbox);
 
         // site-02 re-encrypts under a fresh random seed (a correct ciphertext, but its c1 is not the shared a).
-        RlweParameters p = LatticeRoundPlan.For(LatticeSchemeKind.Ckks, 8, spec.Requirements).Parameters;
+        LatticeRoundPlan plan = LatticeRoundPlan.For(LatticeSchemeKind.Ckks, 8, spec.Requirements);
+        RlweParameters p = plan.Parameters;
         using SecretKey sk = new KeyGenerator(p).CreateSecretKey();
-        byte[] foreign = LatticeSerializer.Write(new Encryptor(p, sk).Encrypt(new Crypto.Lattice.Ckks.CkksCoefficientEncoder((Crypto.Lattice.Ckks.CkksParameters)p).Encode(new double[8])));
+        // Trimmed like an honest short upload, so only the seed is wrong.
+        var writer = new WireWriter(1024 + LatticeSerializer.PolynomialSize(p));
+        LatticeSerializer.WriteTrimmedTo(writer, new Encryptor(p, sk).Encrypt(new Plaintext(p)), plan.UsedCoefficients(0));
+        byte[] foreign = writer.ToArray();
         byte[] tampered = ReplaceUploadCiphertext(replies[Site2], foreign);
         var e = Assert.Throws<ProtocolViolationException>(() => session.Server.Receive(Site2, tampered));
         Assert.Contains("shared c1", e.Message);
