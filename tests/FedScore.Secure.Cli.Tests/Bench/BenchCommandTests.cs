@@ -141,57 +141,14 @@ public sealed class BenchCommandTests : IDisposable
     private static List<Dictionary<string, string>> ReadCsv(string path, out string[] header)
     {
         string[] lines = File.ReadAllLines(path);
-        header = SplitCsv(lines[0]);
+        header = CsvFields.Split(lines[0]);
         string[] h = header;
         return lines.Skip(1).Select(l =>
         {
-            string[] cells = SplitCsv(l);
+            string[] cells = CsvFields.Split(l);
             Assert.Equal(h.Length, cells.Length);
             return h.Zip(cells).ToDictionary(p => p.First, p => p.Second);
         }).ToList();
     }
 
-    /// <summary>RFC 4180 fields: commas inside double quotes, "" for a quote.</summary>
-    private static string[] SplitCsv(string line)
-    {
-        var fields = new List<string>();
-        var current = new System.Text.StringBuilder();
-        bool quoted = false;
-        for (int i = 0; i < line.Length; i++)
-        {
-            char c = line[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
-                {
-                    current.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    current.Append(c);
-                }
-            }
-            else if (c == '"')
-            {
-                quoted = true;
-            }
-            else if (c == ',')
-            {
-                fields.Add(current.ToString());
-                current.Clear();
-            }
-            else
-            {
-                current.Append(c);
-            }
-        }
-
-        fields.Add(current.ToString());
-        return fields.ToArray();
-    }
 }

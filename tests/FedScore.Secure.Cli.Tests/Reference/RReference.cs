@@ -110,50 +110,7 @@ internal sealed class CsvTable
             throw new InvalidDataException($"{path}: empty.");
         }
 
-        return new CsvTable(Split(lines[0]), [.. lines.Skip(1).Select(Split)]);
-    }
-
-    private static string[] Split(string line)
-    {
-        var fields = new List<string>();
-        var sb = new System.Text.StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < line.Length; i++)
-        {
-            var c = line[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
-                {
-                    sb.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    sb.Append(c);
-                }
-            }
-            else if (c == '"')
-            {
-                quoted = true;
-            }
-            else if (c == ',')
-            {
-                fields.Add(sb.ToString());
-                sb.Clear();
-            }
-            else
-            {
-                sb.Append(c);
-            }
-        }
-
-        fields.Add(sb.ToString());
-        return [.. fields];
+        return new CsvTable(CsvFields.Split(lines[0]), [.. lines.Skip(1).Select(CsvFields.Split)]);
     }
 }
 

@@ -65,7 +65,7 @@ public class ReproduceCommandTests
             (int exit, string output, string err) = CliRunner.Run("reproduce", "--out", dir, "--quick", "--scheme", "plain");
             Assert.True(exit == 0, output + err);
             var published = File.ReadAllLines(Path.Combine(dir, "a-homogeneous", "published_comparison.csv")).Skip(1)
-                .Select(l => SplitCsv(l)).Select(cells => (Quantity: cells[0], Published: double.Parse(cells[2], CultureInfo.InvariantCulture))).ToList();
+                .Select(l => CsvFields.Split(l)).Select(cells => (Quantity: cells[0], Published: double.Parse(cells[2], CultureInfo.InvariantCulture))).ToList();
 
             void Expect(string quantityPart, double value) =>
                 Assert.True(published.Any(p => p.Quantity.Contains(quantityPart, StringComparison.Ordinal) && Math.Abs(p.Published - value) < 1e-12),
@@ -122,7 +122,7 @@ public class ReproduceCommandTests
             foreach (var p in PublishedReference.Model4Test)
             {
                 string row = File.ReadAllLines(Path.Combine(dir, "a-homogeneous", "published_comparison.csv")).First(l => l.StartsWith($"model 4 test AUC {p.Site},", StringComparison.Ordinal));
-                Assert.InRange(double.Parse(SplitCsv(row)[1], CultureInfo.InvariantCulture), p.Auc - 5e-5, p.Auc + 5e-5);
+                Assert.InRange(double.Parse(CsvFields.Split(row)[1], CultureInfo.InvariantCulture), p.Auc - 5e-5, p.Auc + 5e-5);
             }
         }
         finally
@@ -131,48 +131,6 @@ public class ReproduceCommandTests
         }
     }
 
-    private static string[] SplitCsv(string line)
-    {
-        var cells = new List<string>();
-        var current = new System.Text.StringBuilder();
-        bool quoted = false;
-        for (int i = 0; i < line.Length; i++)
-        {
-            char c = line[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
-                {
-                    current.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    current.Append(c);
-                }
-            }
-            else if (c == '"')
-            {
-                quoted = true;
-            }
-            else if (c == ',')
-            {
-                cells.Add(current.ToString());
-                current.Clear();
-            }
-            else
-            {
-                current.Append(c);
-            }
-        }
-
-        cells.Add(current.ToString());
-        return [.. cells];
-    }
 
     private static string TempDir() => Path.Combine(Path.GetTempPath(), "fedscore-reproduce-" + Guid.NewGuid().ToString("N"));
 
